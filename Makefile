@@ -1,0 +1,42 @@
+# Two commands for a fresh machine with Python 3.11+:  make lab  |  make test
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+STAMP   = $(VENV)/.installed
+NOTEBOOK ?= notebooks/00-start-here.ipynb
+PYTEST_WORKERS ?= 2
+
+.PHONY: lab test unit browser bench student-edition grade slides site chromium clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+lab: $(STAMP)  ## set up and open the course in JupyterLab
+	$(VENV)/bin/jupyter lab $(NOTEBOOK)
+
+chromium:  ## Debian's Chromium for the browser tests (installed with apt when missing)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium. Install it with: sudo apt-get install chromium"; exit 1; \
+	  fi; }
+
+test: $(STAMP) chromium  ## set up and run every test (unit, notebooks, browser)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --nbval-lax
+
+unit: $(STAMP)  ## the fast tests only (no notebooks, no browser)
+	$(PY) -m pytest tests -m "not browser"
+
+bench: $(STAMP)  ## speed and memory figures
+	$(PY) -m helpers bench
+
+student-edition: $(STAMP)  ## the student edition, with no answer key, in student-edition/
+	$(PY) -m helpers release --out student-edition
+
+clean:
+	rm -rf $(VENV) student-edition grades _build test-artifacts
