@@ -1,0 +1,87 @@
+"""`make bench`: the course's speed and memory figures, printed as `name: value` lines.
+
+Figures, not pass/fail tests: machines are noisy, so compare ratios (setup cost over a bare
+kernel start) rather than absolute seconds.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+
+FALLBACK_SETUP_CELL = "import helpers\nhelpers.setup()\nimport pandas, ipywidgets\n"
+
+
+def setup_cell() -> str:
+    """The course's setup cell as the students run it: the first code cell of the start notebook."""
+    import json
+
+    from . import ROOT
+
+    try:
+        nb = json.loads((ROOT / "notebooks" / "00-start-here.ipynb").read_text(encoding="utf-8"))
+        cell = next(c for c in nb["cells"] if c["cell_type"] == "code")
+        return "".join(cell["source"])
+    except (OSError, StopIteration, ValueError):
+        return FALLBACK_SETUP_CELL
+
+
+def _execute(client, code: str, timeout: float = 120) -> float:
+    """Run `code` in the kernel; return wall seconds until the kernel is idle again."""
+    start = time.perf_counter()
+    msg_id = client.execute(code)
+    while True:
+        msg = client.get_iopub_msg(timeout=timeout)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "error":
+            raise RuntimeError("\n".join(msg["content"]["traceback"]))
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return time.perf_counter() - start
+
+
+def kernel_start_and_setup(trials: int = 5) -> dict:
+    """Median time to start a fresh python3 kernel, and what the setup cell adds to it."""
+    from jupyter_client.manager import start_new_kernel
+
+    code = setup_cell()
+    starts, setups = [], []
+    for _ in range(trials):
+        t0 = time.perf_counter()
+        km, kc = start_new_kernel(kernel_name="python3")
+        try:
+            _execute(kc, "pass")
+            starts.append(time.perf_counter() - t0)
+            setups.append(_execute(kc, code))
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+    return {
+        "bare_kernel_start_s": statistics.median(starts),
+        "setup_overhead_s": statistics.median(setups),
+        "setup_overhead_ratio": statistics.median(setups) / statistics.median(starts),
+        "kernel_trials": trials,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers bench", description=__doc__)
+    parser.add_argument("--trials", type=int, default=5, help="fresh kernels for the start-cost figure")
+    parser.add_argument("--submissions", type=int, default=1000, help="handed-in notebooks to grade")
+    parser.add_argument("--only", choices=["start", "grading"], help="run one part only")
+    args = parser.parse_args(argv)
+
+    figures: dict[str, float] = {}
+    if args.only in (None, "start"):
+        figures.update(kernel_start_and_setup(args.trials))
+    if args.only in (None, "grading"):
+        try:
+            from .bench_grading import bench as grading_bench
+        except ImportError as exc:  # grading not installed in this edition
+            print(f"grading benchmark unavailable: {exc}", file=sys.stderr)
+        else:
+            figures.update(grading_bench(args.submissions))
+    for name, value in figures.items():
+        print(f"{name}: {value:.3f}" if isinstance(value, float) else f"{name}: {value}")
+    return 0

@@ -1,0 +1,110 @@
+"""Charts that draw with no network: the course theme and the offline renderer.
+
+Why this renderer (see README, "Charts offline"): altair 5.x writes Vega-Lite 5, which JupyterLab
+4.6 draws natively and interactively from the `application/vnd.vegalite.v5+json` output, with the
+Vega libraries it ships (no CDN). Beside it each chart carries a static `image/svg+xml` drawn by
+vl-convert (exported HTML, slides and the reader edition show that, with no JavaScript at all) and
+a `text/plain` description for screen readers and plain-text views. JupyterLab prefers the
+Vega-Lite output (its renderer ranks above SVG), nbconvert prefers the SVG.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+VEGALITE_MIME = "application/vnd.vegalite.v5+json"
+RENDERER = "vnfr"
+THEME = "vnfr"
+
+FONT = "Source Sans Pro, Helvetica Neue, Arial, sans-serif"
+PALETTE = ["#1b6ca8", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f", "#30343f"]
+LEVEL_COLOURS = {
+    "comprehensive strategic partnership": "#1b6ca8",
+    "strategic partnership": "#00798c",
+    "comprehensive partnership": "#edae49",
+}
+
+
+def theme() -> dict:
+    """The course theme: readable sizes, lower-case axis titles, a colour-blind-safe palette."""
+    return {
+        "config": {
+            "view": {"continuousWidth": 560, "continuousHeight": 300, "stroke": None},
+            "font": FONT,
+            "title": {"fontSize": 16, "anchor": "start", "subtitleFontSize": 11,
+                      "subtitleColor": "#555", "offset": 10},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal",
+                     "grid": True, "gridColor": "#e8e8e8"},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+            "range": {"category": PALETTE},
+        }
+    }
+
+
+@lru_cache(maxsize=1)
+def _vl_version() -> str:
+    """The Vega-Lite minor version this altair writes, as vl-convert names it (e.g. '5.20')."""
+    import altair as alt
+
+    return ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+
+
+def static_svg(spec: dict) -> str:
+    """The chart as a static SVG string, drawn locally by vl-convert (no network)."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(spec, vl_version=_vl_version())
+
+
+def describe(spec: dict) -> str:
+    """Plain-text description of a chart: title, description, then source."""
+    title, subtitle = spec.get("title"), []
+    if isinstance(title, dict):
+        subtitle = title.get("subtitle") or []
+        subtitle = [subtitle] if isinstance(subtitle, str) else list(subtitle)
+        title = title.get("text", "")
+    parts = [str(title or "Chart"), str(spec.get("description") or ""), " ".join(map(str, subtitle))]
+    return ". ".join(p.strip().rstrip(".") for p in parts if p and p.strip()) + "."
+
+
+def mimebundle(spec: dict, static: bool = True) -> dict:
+    """The output of one chart: interactive Vega-Lite 5, static SVG, and a text description."""
+    bundle = {VEGALITE_MIME: spec, "text/plain": describe(spec)}
+    if static:
+        bundle["image/svg+xml"] = static_svg(spec)
+    return bundle
+
+
+def _render(spec: dict, **kwargs):
+    return mimebundle(spec), {}
+
+
+def enable() -> None:
+    """Register and enable the course theme and the offline renderer (idempotent)."""
+    import altair as alt
+
+    if THEME not in alt.theme.names():
+        alt.theme.register(THEME, enable=False)(lambda: theme())
+    alt.theme.enable(THEME)
+    if RENDERER not in alt.renderers.names():
+        alt.renderers.register(RENDERER, _render)
+    alt.renderers.enable(RENDERER)
+
+
+def finish(chart, title: str, description: str, source: str):
+    """Give a chart what every course chart must have: a title, a description for screen
+    readers, and its source shown under the title. Returns the chart."""
+    import altair as alt
+
+    if not title or not description or not source:
+        raise ValueError("a course chart needs a title, a description and a source")
+    text = source if source.lower().startswith("source") else f"Source: {source}"
+    return chart.properties(
+        title=alt.TitleParams(text=title, subtitle=_wrap(text)),
+        description=description,
+    )
+
+
+def _wrap(text: str, width: int = 95) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width) or [text]

@@ -1,0 +1,406 @@
+"""The course data: `course/data/*.csv`, loaded as typed, validated pandas tables.
+
+Every table (except `sources.csv` itself) has a `source` column: codes from `sources.csv`
+(`S1`, `M5`, `T9`, ...) and citations of the readings (`hien2018 ¶40`), separated by `;`.
+The tables and their columns are described in `course/data/README.md`.
+
+    from helpers import data
+    data.partnerships()          # one row per partner: its current level and when
+    data.upgrades()              # every level each partner reached, and when (long format)
+    data.indicators("merchandise exports")
+    data.source_note("S2;S1")    # 'Sources: ... [S2]; ... [S1].' for a chart caption
+
+A malformed table raises `helpers.errors.CourseFileError` naming the file, the line (the header
+is line 1) and the field.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from . import ROOT
+from .errors import CourseFileError
+
+DATA = ROOT / "course" / "data"
+
+LEVELS = ("comprehensive partnership", "strategic partnership", "comprehensive strategic partnership")
+"""The three tiers of partnership, lowest first (a level's rank is its position + 1)."""
+
+LEVEL_VARIANTS = {"extensive strategic partnership": "strategic partnership"}
+"""Names a source gives to an earlier step, and the tier they belong to."""
+
+PRECISIONS = ("day", "month", "year")
+CATEGORIES = ("normalisation", "multilateral membership", "trade agreement", "UN role", "Party policy",
+              "hosting and chairing")
+STATUSES = ("reported", "preliminary", "estimate", "lower bound", "approximate", "implied")
+
+CODE_RE = re.compile(r"^[A-Z]{1,3}\d+$")
+READING_CITE_RE = re.compile(r"^([a-z][a-z0-9-]*\d{4}) ¶(\d+)(?:[–-](\d+))?$")
+DATE_FORMS = ((re.compile(r"^\d{4}-\d{2}-\d{2}$"), "day"), (re.compile(r"^\d{4}-\d{2}$"), "month"),
+              (re.compile(r"^\d{4}$"), "year"))
+EARLIER_RE = re.compile(r"^(?P<level>[a-z][a-z ]*?) (?P<date>\d{4}(?:-\d{2}){0,2})$")
+
+
+@dataclass(frozen=True)
+class Schema:
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+    required: tuple[str, ...]
+    dates: dict[str, str] = field(default_factory=dict)  # date column -> its precision column
+    ints: tuple[str, ...] = ()
+    floats: tuple[str, ...] = ()
+    vocab: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sourced: bool = True
+
+
+SCHEMAS: dict[str, Schema] = {
+    "sources": Schema(("code", "title", "where"), key=("code",), required=("code", "title", "where"),
+                      sourced=False),
+    "partnerships": Schema(
+        ("partner", "level", "date", "date_precision", "earlier_levels", "note", "source"),
+        key=("partner",), required=("partner", "level", "date", "date_precision"),
+        dates={"date": "date_precision"}, vocab={"level": LEVELS}),
+    "milestones": Schema(
+        ("event", "date", "date_precision", "category", "detail", "note", "source"),
+        key=("event", "date"), required=("event", "date", "date_precision", "category"),
+        dates={"date": "date_precision"}, vocab={"category": CATEGORIES}),
+    "indicators": Schema(
+        ("indicator", "year", "value", "unit", "status", "note", "source"),
+        key=("indicator", "year"), required=("indicator", "year", "value", "unit", "status"),
+        ints=("year",), floats=("value",), vocab={"status": STATUSES}),
+    "counts": Schema(
+        ("what", "as_of", "date_precision", "count", "note", "source"),
+        key=("what", "as_of"), required=("what", "as_of", "date_precision", "count"),
+        dates={"as_of": "date_precision"}, ints=("count",)),
+    "glossary": Schema(
+        ("english", "vietnamese", "note", "definition", "cite", "source"),
+        key=("english",), required=("english", "vietnamese")),
+}
+TABLES = tuple(SCHEMAS)
+
+
+# --------------------------------------------------------------------------- parsing helpers
+
+def parse_date(text: str) -> tuple[dt.date, str]:
+    """`'2012-07'` -> (date(2012, 7, 1), 'month'); ISO day, YYYY-MM or YYYY. Raises ValueError."""
+    text = text.strip()
+    for pattern, precision in DATE_FORMS:
+        if pattern.match(text):
+            padded = text + {"day": "", "month": "-01", "year": "-01-01"}[precision]
+            return dt.date.fromisoformat(padded), precision
+    raise ValueError(f"{text!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
+
+
+def parse_earlier_levels(text: str) -> list[tuple[str, str, dt.date, str]]:
+    """`'strategic partnership 2009; extensive strategic partnership 2014'` ->
+    [(tier, name as given, date, precision), ...]. Raises ValueError."""
+    out = []
+    for item in (part.strip() for part in text.split(";")):
+        if not item:
+            continue
+        m = EARLIER_RE.match(item)
+        if not m:
+            raise ValueError(f"{item!r} is not 'LEVEL DATE' (e.g. 'strategic partnership 2001-03')")
+        named = m.group("level")
+        tier = named if named in LEVELS else LEVEL_VARIANTS.get(named)
+        if tier is None:
+            raise ValueError(f"unknown partnership level {named!r} in {item!r}; "
+                             f"known: {', '.join(LEVELS + tuple(LEVEL_VARIANTS))}")
+        date, precision = parse_date(m.group("date"))
+        out.append((tier, named, date, precision))
+    return out
+
+
+def split_source(text: str) -> list[str]:
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def _check_source(text, codes, readings, path, line) -> None:
+    if not text.strip():
+        raise CourseFileError(path, line, "source", "the source is missing: every row needs one")
+    for token in split_source(text):
+        m = READING_CITE_RE.match(token)
+        if m:
+            rid, first, last = m.group(1), int(m.group(2)), m.group(3)
+            if rid not in readings:
+                raise CourseFileError(path, line, "source", f"{token!r} cites an unknown reading {rid!r}; "
+                                      f"readings are {', '.join(readings) or 'none'}")
+            count = len(readings[rid].paragraphs)
+            for n in (first, int(last) if last else first):
+                if not 1 <= n <= count:
+                    raise CourseFileError(path, line, "source", f"{token!r}: {rid} has no paragraph ¶{n} "
+                                          f"(it has ¶1-¶{count})")
+        elif CODE_RE.match(token):
+            if token not in codes:
+                raise CourseFileError(path, line, "source", f"unknown source code {token!r}: not in sources.csv")
+        else:
+            raise CourseFileError(path, line, "source", f"{token!r} is neither a source code (e.g. S1) nor a "
+                                  "reading citation (e.g. 'hien2018 ¶40')")
+
+
+# --------------------------------------------------------------------------- reading a table
+
+def _table_of(name: str) -> str:
+    """The table a file name belongs to: `partnerships--bad-level` -> `partnerships`."""
+    return name.split("--")[0]
+
+
+def _read_rows(path: Path, schema: Schema) -> list[tuple[int, dict[str, str]]]:
+    try:
+        fh = open(path, encoding="utf-8", newline="")
+    except FileNotFoundError:
+        raise CourseFileError(path, None, None, "no such data file") from None
+    with fh:
+        try:
+            reader = csv.reader(fh, strict=True)
+            header = next(reader, None)
+            if header is None:
+                raise CourseFileError(path, 1, None, "the file is empty: it needs a header line")
+            header = [h.strip() for h in header]
+            unknown = [c for c in header if c not in schema.columns]
+            missing = [c for c in schema.columns if c not in header]
+            if unknown or missing or len(set(header)) != len(header):
+                parts = []
+                if unknown:
+                    parts.append(f"unknown column(s) {', '.join(unknown)}")
+                if missing:
+                    parts.append(f"missing column(s) {', '.join(missing)}")
+                if len(set(header)) != len(header):
+                    parts.append("a repeated column")
+                raise CourseFileError(path, 1, (unknown or missing or header)[0],
+                                      f"{'; '.join(parts)}; expected columns: {', '.join(schema.columns)}")
+            rows = []
+            end = reader.line_num
+            for record in reader:
+                start, end = end + 1, reader.line_num
+                if not any(cell.strip() for cell in record):
+                    continue
+                if len(record) != len(header):
+                    raise CourseFileError(path, start, None,
+                                          f"{len(record)} fields where the header has {len(header)}")
+                rows.append((start, {h: cell.strip() for h, cell in zip(header, record)}))
+        except csv.Error as exc:
+            raise CourseFileError(path, reader.line_num, None, f"CSV does not parse: {exc}") from None
+        except UnicodeDecodeError as exc:
+            raise CourseFileError(path, None, None, f"not UTF-8 ({exc})") from None
+    return rows
+
+
+def _validate(path: Path, table: str, codes: frozenset[str] | None, readings: dict | None):
+    """Read and check one table; return its rows as (line, typed dict)."""
+    schema = SCHEMAS[table]
+    out = []
+    seen: dict[tuple, int] = {}
+    for line, row in _read_rows(path, schema):
+        for col in schema.required:
+            if not row[col]:
+                raise CourseFileError(path, line, col, f"'{col}' is empty")
+        if schema.sourced:
+            _check_source(row["source"], codes or frozenset(), readings or {}, path, line)
+        for col, allowed in schema.vocab.items():
+            if row[col] not in allowed:
+                what = "partnership level" if col == "level" else col
+                raise CourseFileError(path, line, col, f"unknown {what} {row[col]!r}; one of: {', '.join(allowed)}")
+        typed: dict = dict(row)
+        for col, prec_col in schema.dates.items():
+            try:
+                date, precision = parse_date(row[col])
+            except ValueError as exc:
+                raise CourseFileError(path, line, col, f"date does not parse: {exc}") from None
+            if row[prec_col] not in PRECISIONS:
+                raise CourseFileError(path, line, prec_col, f"{row[prec_col]!r} is not one of {', '.join(PRECISIONS)}")
+            if row[prec_col] != precision:
+                raise CourseFileError(path, line, prec_col, f"{row[prec_col]!r} does not match the date "
+                                      f"{row[col]!r}, which is given to the {precision}")
+            typed[col] = date
+        for col in schema.ints:
+            try:
+                typed[col] = int(row[col])
+            except ValueError:
+                raise CourseFileError(path, line, col, f"{row[col]!r} is not a whole number") from None
+        for col in schema.floats:
+            try:
+                typed[col] = float(row[col])
+            except ValueError:
+                raise CourseFileError(path, line, col, f"{row[col]!r} is not a number (numbers only; "
+                                      "put words in 'status' or 'note')") from None
+            if typed[col] != typed[col] or typed[col] in (float("inf"), float("-inf")):
+                raise CourseFileError(path, line, col, f"{row[col]!r} is not a finite number")
+        if table == "partnerships" and row["earlier_levels"]:
+            try:
+                steps = parse_earlier_levels(row["earlier_levels"])
+            except ValueError as exc:
+                raise CourseFileError(path, line, "earlier_levels", str(exc)) from None
+            previous = None
+            for tier, named, date, _ in steps:
+                if previous and date < previous:
+                    raise CourseFileError(path, line, "earlier_levels", f"{named} {date} is listed out of order")
+                if date >= typed["date"]:
+                    raise CourseFileError(path, line, "earlier_levels",
+                                          f"{named} {date} is not before the current level's date {row['date']}")
+                if LEVELS.index(tier) >= LEVELS.index(row["level"]):
+                    raise CourseFileError(path, line, "earlier_levels",
+                                          f"{named} is not below the current level {row['level']!r}")
+                previous = date
+        key = tuple(row[c] for c in schema.key)
+        if key in seen:
+            raise CourseFileError(path, line, ", ".join(schema.key),
+                                  f"duplicate row {' / '.join(key)!r} (first on line {seen[key]})")
+        seen[key] = line
+        out.append((line, typed))
+    return out
+
+
+@lru_cache(maxsize=None)
+def _source_codes(folder: str) -> frozenset[str]:
+    path = Path(folder) / "sources.csv"
+    return frozenset(row["code"] for _, row in _validate(path, "sources", None, None))
+
+
+@lru_cache(maxsize=None)
+def _load(name: str, folder: str):
+    import pandas as pd
+
+    table = _table_of(name)
+    if table not in SCHEMAS:
+        raise KeyError(f"no table {name!r}; tables are {', '.join(TABLES)}")
+    path = Path(folder) / f"{name}.csv"
+    schema = SCHEMAS[table]
+    codes = readings = None
+    if schema.sourced:
+        from .readings import load_readings
+
+        codes = _source_codes(folder)
+        readings = load_readings()
+    rows = [row for _, row in _validate(path, table, codes, readings)]
+    frame = pd.DataFrame(rows, columns=list(schema.columns))
+    for col in schema.dates:
+        frame[col] = pd.to_datetime(frame[col])
+    for col in schema.ints:
+        frame[col] = frame[col].astype("int64")
+    for col in schema.floats:
+        frame[col] = frame[col].astype("float64")
+    frame.attrs["path"] = str(path)
+    return frame
+
+
+def load(name: str, folder: Path | str | None = None):
+    """One table of `course/data` (or of `folder`) as a typed, validated pandas DataFrame.
+
+    `name` is the file name without `.csv`; a name such as `partnerships--draft` is read with the
+    `partnerships` schema. Dates become datetimes (a `YYYY-MM` date is the first of the month, with
+    `date_precision` 'month'). Loaded once and cached; each call returns a fresh copy.
+    """
+    return _load(name, str(folder or DATA)).copy()
+
+
+def clear_cache() -> None:
+    """Forget loaded tables (after editing a CSV in a running kernel)."""
+    _load.cache_clear()
+    _source_codes.cache_clear()
+
+
+def validate_all(folder: Path | str | None = None) -> dict[str, int]:
+    """Load every table; return the number of rows in each (raises CourseFileError on the first fault)."""
+    return {name: len(load(name, folder)) for name in TABLES}
+
+
+# --------------------------------------------------------------------------- the tables
+
+def sources(folder: Path | str | None = None):
+    return load("sources", folder)
+
+
+def partnerships(folder: Path | str | None = None):
+    """One row per partner: partner, level (current), date, date_precision, earlier_levels, note, source."""
+    return load("partnerships", folder)
+
+
+def milestones(folder: Path | str | None = None):
+    return load("milestones", folder).sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def counts(folder: Path | str | None = None):
+    return load("counts", folder)
+
+
+def glossary(folder: Path | str | None = None):
+    return load("glossary", folder)
+
+
+def indicators(indicator: str | None = None, folder: Path | str | None = None):
+    """The indicators table, or the rows of one indicator sorted by year."""
+    frame = load("indicators", folder)
+    if indicator is None:
+        return frame
+    if indicator not in set(frame["indicator"]):
+        raise KeyError(f"no indicator {indicator!r}; indicators are: {', '.join(dict.fromkeys(frame['indicator']))}")
+    return frame[frame["indicator"] == indicator].sort_values("year").reset_index(drop=True)
+
+
+def upgrades(folder: Path | str | None = None):
+    """Every level each partner reached and since when, one row per step (long format).
+
+    Columns: partner, level (one of LEVELS), named (as the source names it, e.g. 'extensive
+    strategic partnership'), rank (1 comprehensive, 2 strategic, 3 comprehensive strategic), since,
+    date_precision, current (the partner's level today), source (the partner's row's sources).
+    """
+    import pandas as pd
+
+    rows = []
+    for rec in partnerships(folder).itertuples(index=False):
+        for tier, named, date, precision in parse_earlier_levels(rec.earlier_levels):
+            rows.append((rec.partner, tier, named, date, precision, False, rec.source))
+        rows.append((rec.partner, rec.level, rec.level, rec.date.date(), rec.date_precision, True, rec.source))
+    frame = pd.DataFrame(rows, columns=["partner", "level", "named", "since", "date_precision", "current", "source"])
+    frame.insert(3, "rank", frame["level"].map(lambda lv: LEVELS.index(lv) + 1).astype("int64"))
+    frame["since"] = pd.to_datetime(frame["since"])
+    return frame.sort_values(["partner", "since"], kind="stable").reset_index(drop=True)
+
+
+def level_on(date, folder: Path | str | None = None):
+    """Each partner's level on `date` (partners with no partnership yet are left out)."""
+    import pandas as pd
+
+    steps = upgrades(folder)
+    steps = steps[steps["since"] <= pd.Timestamp(date)]
+    return steps.groupby("partner", sort=True).tail(1).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- captions
+
+def source_note(codes: str | Iterable[str], folder: Path | str | None = None) -> str:
+    """Readable source text for a chart caption.
+
+    `codes` is a `source` cell ("S2;S1"), or several (a column such as `frame["source"]`); repeated
+    codes are given once. Reading citations become author, title and year with the citation.
+    """
+    if isinstance(codes, str):
+        codes = [codes]
+    tokens = list(dict.fromkeys(t for cell in codes for t in split_source(str(cell))))
+    if not tokens:
+        raise ValueError("no source codes given")
+    table = sources(folder).set_index("code")
+    parts = []
+    for token in tokens:
+        m = READING_CITE_RE.match(token)
+        if m:
+            from .readings import reading
+
+            r = reading(m.group(1))
+            author = "; ".join(a["name"] for a in r.meta["authors"])
+            parts.append(f"{author}, \u201c{r.title}\u201d, {r.meta['outlet']}, {r.meta['date'].year} [{token}]")
+        elif token in table.index:
+            parts.append(f"{table.at[token, 'title']} ({table.at[token, 'where']}) [{token}]")
+        else:
+            raise KeyError(f"unknown source code {token!r}")
+    return ("Source: " if len(parts) == 1 else "Sources: ") + "; ".join(parts) + "."
+
+
+__all__ = ["LEVELS", "TABLES", "load", "validate_all", "clear_cache", "sources", "partnerships", "milestones",
+           "counts", "glossary", "indicators", "upgrades", "level_on", "source_note", "parse_date"]
