@@ -3,6 +3,8 @@
   grade SUBMISSIONS --out DIR   grade a folder of handed-in notebooks (never runs them)
   release --out DIR             build the student edition (no answer key)
   bench                         print speed and memory figures
+  slides [--out DIR]            HTML slides of the notebooks, opening with no network
+  site [--out DIR]              the reader edition: static HTML of notebooks, readings, glossary
 """
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ COMMANDS = {
     "grade": "helpers.grading.cli",
     "release": "helpers.release",
     "bench": "helpers.bench",
+    "slides": "helpers.publish:slides_main",
+    "site": "helpers.publish:site_main",
 }
 
 
@@ -21,8 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0] in {"-h", "--help"} or argv[0] not in COMMANDS:
         print(__doc__.strip())
         return 0 if argv and argv[0] in {"-h", "--help"} else 2
-    module = importlib.import_module(COMMANDS[argv[0]])
-    return int(module.main(argv[1:]) or 0)
+    name, _, function = COMMANDS[argv[0]].partition(":")
+    module = importlib.import_module(name)
+    return int(getattr(module, function or "main")(argv[1:]) or 0)
 
 
 if __name__ == "__main__":

@@ -13,14 +13,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..exercises.record import MAX_RECORD_CHARS, validate_record
 from . import COURSE, MIME
 
 MAX_FILE_MB = 25.0
 """Files larger than this are refused unread (a notebook with answers is typically well under 1 MB)."""
-
-MAX_ANSWER_CHARS = 50_000
-"""An answer longer than this (as JSON) is ignored with a reason."""
-
 
 class Rejected(Exception):
     """The file cannot be graded; the message says why in one line."""
@@ -89,10 +86,10 @@ def read_notebook_json(path: Path, max_mb: float = MAX_FILE_MB) -> dict:
     except OSError as err:
         raise Rejected(f"cannot read the file ({err.strerror or err})") from None
     head = raw[:2048]
-    if b"\x00" in head:
-        raise Rejected("binary data, not a notebook")
     if head.startswith(b"PK\x03\x04"):
         raise Rejected("a zip archive, not a notebook: unzip it first")
+    if b"\x00" in head:
+        raise Rejected("binary data, not a notebook")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -124,25 +121,13 @@ def _record_value(value: Any) -> Any:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         value = "".join(value)
     if isinstance(value, str):
-        if len(value) > MAX_ANSWER_CHARS * 2:
+        if len(value) > MAX_RECORD_CHARS * 2:
             return None
         try:
             value = json.loads(value)
         except (json.JSONDecodeError, RecursionError):
             return None
     return value if isinstance(value, dict) else None
-
-
-def _answer_too_long(answer: Any) -> int:
-    if isinstance(answer, str):
-        return len(answer) if len(answer) > MAX_ANSWER_CHARS else 0
-    if isinstance(answer, (int, float, bool)) or answer is None:
-        return 0
-    try:
-        size = len(json.dumps(answer))
-    except (TypeError, ValueError, RecursionError):
-        return MAX_ANSWER_CHARS + 1
-    return size if size > MAX_ANSWER_CHARS else 0
 
 
 def extract(path: Path | str, max_mb: float = MAX_FILE_MB, course: str = COURSE) -> Extracted:
@@ -159,7 +144,7 @@ def extract(path: Path | str, max_mb: float = MAX_FILE_MB, course: str = COURSE)
         vnfr = meta.get("vnfr")
         if isinstance(vnfr, dict) and isinstance(vnfr.get("set"), str):
             out.metadata_set = vnfr["set"]
-    bad_records = 0
+    reasons: dict[str, int] = {}
     for index, cell in enumerate(nb["cells"]):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
@@ -174,28 +159,16 @@ def extract(path: Path | str, max_mb: float = MAX_FILE_MB, course: str = COURSE)
                 continue
             record = _record_value(data[MIME])
             if record is None:
-                bad_records += 1
+                reasons["a record that is not a JSON object"] = reasons.get("a record that is not a JSON object", 0) + 1
                 continue
             if record.get("course") != course:
                 out.other_courses.add(_short(record.get("course")))
                 continue
-            set_id, ex_id = record.get("set"), record.get("exercise")
-            if not isinstance(set_id, str) or not isinstance(ex_id, str) or not set_id or not ex_id:
-                bad_records += 1
+            wrong = validate_record(record)
+            if wrong:
+                reasons[wrong] = reasons.get(wrong, 0) + 1
                 continue
-            if record.get("schema", 1) != 1:
-                out.problems.append(f"{ex_id}: record schema {_short(record.get('schema'))} not understood; ignored")
-                continue
-            if "answer" not in record:
-                bad_records += 1
-                continue
-            answer = record["answer"]
-            too_long = _answer_too_long(answer)
-            if too_long:
-                out.problems.append(
-                    f"{_short(ex_id)}: answer of {too_long:,} characters, over the {MAX_ANSWER_CHARS:,} limit; ignored"
-                )
-                continue
+            set_id, ex_id, answer = record["set"], record["exercise"], record["answer"]
             kind = record.get("type")
             out.records.pop((set_id, ex_id), None)  # re-insert so dict order is cell order of the winner
             out.records[(set_id, ex_id)] = Record(
@@ -206,6 +179,6 @@ def extract(path: Path | str, max_mb: float = MAX_FILE_MB, course: str = COURSE)
                 saved=parse_time(record.get("saved")),
                 cell=index,
             )
-    if bad_records:
-        out.problems.append(f"{bad_records} malformed answer record(s) ignored")
+    for reason, n in reasons.items():
+        out.problems.append(f"{n} answer record(s) ignored: {_short(reason, 150)}")
     return out

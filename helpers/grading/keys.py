@@ -1,29 +1,33 @@
 """The instructor's key: exercise banks and the one scorer the course has.
 
-Everything that knows where the banks live or how an answer is scored sits behind the two functions
-here, ``load_banks`` and ``score``, so the grader follows ``helpers.exercises`` wherever it goes.
+Everything that knows where the banks live or how an answer is scored sits behind the functions
+here (``load_banks``, ``check_shape``, ``score``), which hand over to ``helpers.exercises``: the
+grader has no scoring rules of its own.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import ROOT
-
 
 @dataclass
 class Bank:
+    """One exercise set as the grader uses it (a view of ``helpers.exercises.bank.ExerciseSet``)."""
+
     set: str
     title: str
     mode: str  # "practice" or "assessment"
-    exercises: dict[str, dict]  # id -> exercise definition, in bank order
+    exercises: dict  # id -> helpers.exercises.bank.Exercise, in bank order
     path: str = ""
 
     @property
     def max_points(self) -> float:
-        return sum(points_of(ex) for ex in self.exercises.values())
+        return sum(ex.points for ex in self.exercises.values())
+
+
+class BankError(ValueError):
+    """The exercise banks cannot be used for grading."""
 
 
 @dataclass
@@ -37,67 +41,52 @@ class Scored:
     points: float | None = 0.0  # None: waiting for the teacher's score
     max_points: float = 0.0
     message: str = ""
+    comment: str = ""  # the teacher's comment on a short-text answer
     problems: list[str] = field(default_factory=list)
 
 
-def points_of(exercise: dict) -> float:
-    value = exercise.get("points", 1)
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return 1.0
-    return value if math.isfinite(value) and value >= 0 else 1.0
+def points_of(exercise) -> float:
+    return float(exercise.points)
 
 
 def default_bank_dir() -> Path:
-    return ROOT / "course" / "exercises"
+    from ..exercises.bank import exercises_folder
+
+    return exercises_folder()
 
 
 def load_banks(bank_dir: Path | str | None = None) -> dict[str, Bank]:
-    """Every exercise set, keyed by set id (``01-soft-power``)."""
+    """Every exercise set, keyed by set id (``01-soft-power``), loaded by ``helpers.exercises.bank``.
+
+    Citations are not re-checked here (the course tests do that); keys must be present, so the
+    student edition's banks are refused.
+    """
+    from ..errors import CourseFileError
+    from ..exercises.bank import load_bank
+
     bank_dir = Path(bank_dir) if bank_dir else default_bank_dir()
     banks: dict[str, Bank] = {}
-    for path in sorted(bank_dir.glob("*.yml")) + sorted(bank_dir.glob("*.yaml")):
-        raw = _read_bank(path)
-        set_id = str(raw.get("set") or path.stem)
-        exercises = {}
-        for ex in raw.get("exercises") or []:
-            if isinstance(ex, dict) and ex.get("id"):
-                exercises[str(ex["id"])] = ex
-        banks[set_id] = Bank(
-            set=set_id,
-            title=str(raw.get("title") or set_id),
-            mode=str(raw.get("mode") or "practice"),
-            exercises=exercises,
-            path=str(path),
-        )
+    for path in sorted(bank_dir.glob("*.yml")):
+        try:
+            exercise_set = load_bank(path, check_citations=False)
+        except CourseFileError as err:
+            raise BankError(f"exercise bank {err}") from None
+        if exercise_set.student_edition:
+            raise BankError(f"{path} is a student-edition bank (no answer key): grade with the instructor's course/")
+        banks[exercise_set.set] = Bank(exercise_set.set, exercise_set.title, exercise_set.mode,
+                                       dict(exercise_set.exercises), str(path))
     return banks
 
 
-def _read_bank(path: Path) -> dict:
-    """One bank file as a plain dict (the YAML as written, never Python objects)."""
-    try:
-        from ..exercises import bank as bank_module  # the exercises package's loader, when present
-    except ImportError:
-        bank_module = None
-    loader = getattr(bank_module, "load_raw", None) if bank_module else None
-    if loader is not None:
-        return loader(path)
-    import yaml
+def check_shape(exercise, answer) -> str | None:
+    """Why this answer is not one the exercise accepts (wrong JSON type, unknown option...), or None."""
+    from ..exercises.scoring import check_answer_shape
 
-    with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
-    return data if isinstance(data, dict) else {}
+    return check_answer_shape(exercise, answer)
 
 
-_scorer = None
-
-
-def score(exercise: dict, answer: Any):
+def score(exercise, answer):
     """``helpers.exercises.scoring.score``: the course's one scorer."""
-    global _scorer
-    if _scorer is None:
-        from ..exercises.scoring import score as _score
+    from ..exercises.scoring import score as _score
 
-        _scorer = _score
-    return _scorer(exercise, answer)
+    return _score(exercise, answer)

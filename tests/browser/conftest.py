@@ -81,5 +81,7 @@ def offline_page(browser, request):
         except Exception:
             pass
     context.close()
+    if "lab_server" in request.fixturenames:
+        labdriver.shutdown_kernels(request.getfixturevalue("lab_server"))
     if not failed:
         offsite.check(request.node.name)

@@ -242,6 +242,18 @@ window.__vnfrPanel = (path) => {
   }
   return null;
 };
+// Chart hosts inside an output: JupyterLab's Vega renderers, and any vega-embed element
+// (including altair's HTML output, which loads Vega from a CDN and so never draws offline).
+window.__vnfrCharts = (out) => {
+  const mime = out.getAttribute('data-mime-type') || '';
+  const hosts = new Set();
+  if (mime.startsWith('application/vnd.vegalite') || mime.startsWith('application/vnd.vega.')) hosts.add(out);
+  for (const el of out.querySelectorAll('[class*="jp-RenderedVega"]')) hosts.add(el);
+  for (const el of out.querySelectorAll('.vega-embed, [id^="altair-viz"]')) {
+    if (![...hosts].some(h => h.contains(el))) hosts.add(el);
+  }
+  return [...hosts];
+};
 """
 
 
@@ -286,7 +298,9 @@ def open_notebook(page, server: LabServer, nb: str) -> None:
     page.goto(server.notebook_url(nb), wait_until="domcontentloaded")
     wait_for_app(page)
     page.wait_for_function("(p) => !!window.__vnfrPanel(p)", arg=nb, timeout=60_000)
-    page.evaluate("(p) => window.jupyterapp.shell.activateById(window.__vnfrPanel(p).id)", nb)
+    page.evaluate("""(p) => { const app = window.jupyterapp;
+      app.shell.activateById(window.__vnfrPanel(p).id);
+      if (app.shell.collapseLeft) app.shell.collapseLeft(); }""", nb)
     wait_for_idle(page, nb)
 
 
@@ -361,15 +375,18 @@ _PENDING_JS = """(path) => {
   const w = window.__vnfrPanel(path);
   if (!w) return -1;
   let pending = 0;
-  for (const out of w.content.node.querySelectorAll('.jp-OutputArea-output')) {
-    const mime = out.getAttribute('data-mime-type') || '';
-    if (mime.startsWith('application/vnd.vegalite') || mime.startsWith('application/vnd.vega.')) {
-      const drawn = out.querySelector('.vega-embed svg, .vega-embed canvas');
-      const failed = /error/i.test(out.textContent || '');
-      if (!drawn && !failed) pending++;
-    } else if (mime === 'application/vnd.jupyter.widget-view+json') {
-      if (!out.querySelector('.jupyter-widgets, .widget-box, .lm-Widget') && !out.textContent.trim()) pending++;
+  for (const cell of w.content.widgets) {
+    if (cell.model.type !== 'code') continue;
+    for (const out of cell.node.querySelectorAll('.jp-OutputArea-output')) {
+      for (const chart of (window.__vnfrCharts ? window.__vnfrCharts(out) : [])) {
+        if (!chart.querySelector('svg.marks, canvas') && !/error/i.test(chart.textContent || '')) pending++;
+      }
     }
+    const widgets = cell.model.outputs.toJSON().filter(
+      o => o.data && o.data['application/vnd.jupyter.widget-view+json']).length;
+    const shown = cell.node.querySelectorAll('.jp-OutputArea-output .jupyter-widgets').length
+      + (/Error displaying widget|model not found/.test(cell.node.textContent) ? widgets : 0);
+    if (shown < widgets) pending++;
   }
   return pending;
 }"""
@@ -414,6 +431,7 @@ _CHECK_JS = r"""(path) => {
     if (cell.model.type !== 'code') return;
     const expectError = tags.includes('raises-exception');
     const outputs = cell.model.outputs.toJSON();
+    info.widgets = outputs.filter(o => o.data && o.data['application/vnd.jupyter.widget-view+json']).length;
     for (const o of outputs) {
       if (o.output_type === 'error' && !expectError) {
         problems.push(`error output: ${o.ename}: ${o.evalue}`);
@@ -441,21 +459,17 @@ _CHECK_JS = r"""(path) => {
       if (mime === 'text/plain' && /^\s*alt\.\w*Chart\(\.\.\.\)\s*$/.test(text)) {
         problems.push('a chart shown as its text placeholder "alt.Chart(...)", not drawn');
       }
-      if (mime === 'application/vnd.jupyter.widget-view+json') info.widgets++;
-      const isVega = mime.startsWith('application/vnd.vegalite') || mime.startsWith('application/vnd.vega.');
-      if (isVega) {
+      for (const host of window.__vnfrCharts(out)) {
         info.charts++;
-        const embed = out.querySelector('.vega-embed');
-        if (!embed) { problems.push(`chart (${mime}) not drawn: no .vega-embed element; shows "${text.trim().slice(0, 150)}"`); continue; }
-        const svg = embed.querySelector('svg.marks, svg');
-        const canvas = embed.querySelector('canvas');
-        if (svg) {
-          if (!embed.querySelector(MARKS)) problems.push(`chart (${mime}) drawn as SVG but has no marks`);
-        } else if (canvas) {
-          if (!canvasDrawn(canvas)) problems.push(`chart (${mime}) canvas is empty`);
-        } else {
-          problems.push(`chart (${mime}) has neither <svg> nor <canvas>; shows "${text.trim().slice(0, 150)}"`);
-        }
+        const what = `chart (${mime || 'in an output'})`;
+        const shows = (host.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 150);
+        const embed = host.classList.contains('vega-embed') ? host : host.querySelector('.vega-embed');
+        const svg = host.querySelector('svg.marks');
+        const canvas = host.querySelector('canvas.marks') || host.querySelector('canvas');
+        if (!embed) problems.push(`${what} not drawn: no .vega-embed element${shows ? `; shows "${shows}"` : ''}`);
+        else if (svg) { if (!host.querySelector(MARKS)) problems.push(`${what} drawn as SVG but has no marks`); }
+        else if (canvas) { if (!canvasDrawn(canvas)) problems.push(`${what}: its canvas is empty`); }
+        else problems.push(`${what} not drawn: no <svg> or <canvas>${shows ? `; shows "${shows}"` : ''}`);
       }
       if (mime === 'image/svg+xml' || mime === 'image/png') {
         const img = out.querySelector('img');
@@ -517,8 +531,11 @@ def screenshot(page, name: str, nb: str | None = None, directory: Path = SCREENS
           const w = p && window.__vnfrPanel ? window.__vnfrPanel(p) : null;
           const node = w ? w.content.node : document.querySelector('.jp-Notebook');
           if (!node) return 0;
-          const top = node.getBoundingClientRect().top;
-          return Math.ceil(top + node.scrollHeight + 60);
+          let extra = 0;
+          for (const el of [node, ...node.querySelectorAll('.jp-WindowedPanel-outer')]) {
+            extra = Math.max(extra, el.scrollHeight - el.clientHeight);
+          }
+          return window.innerHeight + extra + 40;
         }""", nb)
     except Exception:
         height = 0
@@ -533,18 +550,15 @@ def screenshot(page, name: str, nb: str | None = None, directory: Path = SCREENS
 
 
 def save_notebook(page, nb: str, timeout_ms: int = 30_000) -> None:
-    """Save the open notebook `nb` and wait until the file on disk is written."""
+    """Save the open notebook `nb` with JupyterLab's own command (Ctrl+S, 'docmanager:save') and
+    wait until the file on disk is written."""
     page.evaluate("(p) => window.jupyterapp.shell.activateById(window.__vnfrPanel(p).id)", nb)
-    page.evaluate("""(p) => {
-      window.__vnfrSave = {done: false};
-      window.__vnfrPanel(p).context.save().then(
-        () => { window.__vnfrSave = {done: true}; },
-        e => { window.__vnfrSave = {done: true, error: String(e && e.message || e)}; });
-    }""", nb)
-    page.wait_for_function("() => window.__vnfrSave.done", timeout=timeout_ms)
-    err = page.evaluate("() => window.__vnfrSave.error")
-    if err:
-        raise AssertionError(f"{nb}: saving failed: {err}")
+    before = page.evaluate("(p) => window.__vnfrPanel(p).context.contentsModel?.last_modified || ''", nb)
+    execute_command(page, "docmanager:save", timeout_ms=timeout_ms)
+    page.wait_for_function("""([p, before]) => {
+      const w = window.__vnfrPanel(p);
+      return !w.context.model.dirty && (w.context.contentsModel?.last_modified || '') !== before;
+    }""", arg=[nb, before], timeout=timeout_ms)
 
 
 def close_notebook(page, nb: str) -> None:
@@ -556,6 +570,15 @@ def close_notebook(page, nb: str) -> None:
       w.context.model.dirty = false;
       w.dispose();
     }""", nb)
+
+
+def shutdown_kernels(server: LabServer) -> None:
+    """Shut down every kernel session of the server (between tests, so each notebook starts fresh)."""
+    try:
+        for session in server.api("/api/sessions") or []:
+            server.api(f"/api/sessions/{session['id']}", method="DELETE")
+    except (urllib.error.URLError, OSError):
+        pass
 
 
 def read_ipynb(server: LabServer, nb: str) -> dict:

@@ -28,7 +28,7 @@ GOOD = _notebook([
     ("markdown", "# Harness check", []),
     ("code", "print('hello')", []),
     ("code", "import ipywidgets as w\nw.IntSlider(value=3, description='n')", []),
-    ("code", "import altair as alt, pandas as pd\n"
+    ("code", "import altair as alt, pandas as pd\nalt.renderers.enable('mimetype')\n"
              "alt.Chart(pd.DataFrame({'x': [1, 2, 3], 'y': [1, 3, 2]})).mark_line().encode(x='x', y='y')", []),
     ("code", "alt.Chart(pd.DataFrame({'x': [1, 2], 'y': [2, 1]})).mark_point().encode(x='x', y='y')"
              ".properties(usermeta={'embedOptions': {'renderer': 'svg'}})", []),
@@ -38,6 +38,9 @@ GOOD = _notebook([
 BAD = _notebook([
     ("code", "x = 1", []),
     ("code", "import sys\nprint('Traceback: pretend', file=sys.stderr)", []),
+    ("code", "import altair as alt, pandas as pd\n"
+             "alt.renderers.enable('html')  # loads Vega from a CDN: never drawn offline\n"
+             "alt.Chart(pd.DataFrame({'x': [1, 2]})).mark_point().encode(x='x')", []),
     ("code", "1 / 0", []),
 ])
 
@@ -55,6 +58,7 @@ def test_clean_notebook_passes(lab_server, offline_page):
     page.vnfr_nb = nb
     labdriver.open_notebook(page, lab_server, nb)
     labdriver.run_all(page, nb)
+    labdriver.screenshot(page, "_harness-good", nb)
     cells = labdriver.check_notebook(page, nb)
     assert sum(c.charts for c in cells) == 2, cells
     assert sum(c.widgets for c in cells) == 1, cells
@@ -71,13 +75,18 @@ def test_broken_notebook_is_reported_by_cell(lab_server, offline_page):
         labdriver.check_notebook(page, nb)
     message = str(err.value)
     assert "_harness/bad.ipynb, cell 1 ('import sys'): stderr" in message, message
-    assert "_harness/bad.ipynb, cell 2 ('1 / 0'): error output: ZeroDivisionError" in message, message
+    assert "_harness/bad.ipynb, cell 3 ('1 / 0'): error output: ZeroDivisionError" in message, message
+    assert "_harness/bad.ipynb, cell 2 ('import altair as alt, pandas as pd'): chart (text/html) not drawn" \
+        in message, message
+    assert any("cdn.jsdelivr.net" in u for u in page.offsite.urls), page.offsite.urls
+    page.offsite.urls.clear()
 
 
-def test_offsite_requests_are_blocked_and_named(lab_server, offline_page):
+def test_offsite_requests_are_blocked_and_named(offline_page):
     page = offline_page
-    page.goto(lab_server.url("/api/status"))
-    page.evaluate("() => fetch('https://cdn.jsdelivr.net/npm/vega@5').catch(() => null)")
+    page.set_content("<p>probe</p>")
+    result = page.evaluate("() => fetch('https://cdn.jsdelivr.net/npm/vega@5').then(() => 'fetched', () => 'blocked')")
+    assert result == "blocked"
     with pytest.raises(AssertionError, match="cdn.jsdelivr.net/npm/vega@5"):
         page.offsite.check("probe")
     page.offsite.urls.clear()

@@ -1,0 +1,151 @@
+"""``python -m helpers grade SUBMISSIONS --out DIR``: grade a folder of handed-in notebooks.
+
+No submission is ever run: each notebook is read as JSON and its recorded answers are scored
+against the exercise bank. See course/grading.md for a walkthrough.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .extract import MAX_FILE_MB
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m helpers grade",
+        description="Grade a folder of handed-in notebooks (never runs them): gradebook, Canvas and "
+                    "Moodle import files, feedback pages, short-text export, item analysis.",
+    )
+    p.add_argument("submissions", type=Path, help="folder of handed-in .ipynb files (as downloaded from the LMS)")
+    p.add_argument("--out", type=Path, required=True, help="folder for the results (created if missing)")
+    p.add_argument("--roster", type=Path, help="CSV of students: id, name, email (optional columns: login, canvas_id, section)")
+    p.add_argument("--deadline", help="ISO date-time, e.g. 2025-03-14T23:59+07:00 (no zone: this computer's local time)")
+    p.add_argument("--feedback", action="store_true", help="also write feedback pages for sets in assessment mode")
+    p.add_argument("--scores", type=Path, help="freetext.csv with the teacher's scores filled in, to merge")
+    p.add_argument("--assignment", metavar="SET", help="grade only this set (e.g. 01-soft-power); other notebooks are skipped")
+    p.add_argument("--bank", type=Path, help="folder of exercise banks (default: course/exercises)")
+    p.add_argument("--max-mb", type=float, default=MAX_FILE_MB, help=f"refuse files larger than this (default {MAX_FILE_MB:g})")
+    p.add_argument("--no-chart", action="store_true", help="skip the item-analysis chart (items.csv is still written)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar and no line per problem (the summary is still printed)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from .core import grade_folder, parse_deadline
+    from .keys import load_banks
+
+    out: Path = args.out
+    if not args.submissions.exists():
+        print(f"grade: {args.submissions} does not exist", file=sys.stderr)
+        return 2
+    from .keys import BankError
+
+    try:
+        banks = load_banks(args.bank)
+    except BankError as err:
+        print(f"grade: {err}", file=sys.stderr)
+        return 2
+    if not banks:
+        print(f"grade: no exercise banks found in {args.bank or 'course/exercises'}", file=sys.stderr)
+        return 2
+    if args.assignment and args.assignment not in banks:
+        print(f"grade: --assignment {args.assignment}: no such set (sets: {', '.join(banks)})", file=sys.stderr)
+        return 2
+    deadline = None
+    if args.deadline:
+        try:
+            deadline = parse_deadline(args.deadline)
+        except ValueError:
+            print(f"grade: --deadline {args.deadline!r} is not an ISO date-time (e.g. 2025-03-14T23:59+07:00)",
+                  file=sys.stderr)
+            return 2
+    roster = None
+    if args.roster:
+        from .roster import RosterError, load_roster
+
+        try:
+            roster = load_roster(args.roster)
+        except RosterError as err:
+            print(f"grade: {err}", file=sys.stderr)
+            return 2
+
+    echo = _echo(args.quiet)
+    run = grade_folder(args.submissions, banks, assignment=args.assignment, roster=roster, deadline=deadline,
+                       max_mb=args.max_mb, progress=False if args.quiet else None, echo=echo)
+
+    from . import feedback, freetext, gradebook, items
+    from .core import Problem
+
+    if args.scores:
+        for line in freetext.merge_scores(run, args.scores):
+            run.problems.append(Problem(args.scores.name, line, "score not merged"))
+            echo(line)
+
+    out.mkdir(parents=True, exist_ok=True)
+    rows = gradebook.students(run)
+    written = [
+        gradebook.write_gradebook(run, out, rows),
+        gradebook.write_canvas(run, out, rows),
+        gradebook.write_moodle(run, out, rows),
+        gradebook.write_submissions(run, out),
+        freetext.write_freetext(run, out),
+    ]
+    analysis = items.analyse(run)
+    written.append(items.write_items_csv(analysis, out))
+    if not args.no_chart:
+        chart = items.write_items_chart(analysis, out)
+        if chart:
+            written.append(chart)
+    pages = feedback.write_feedback(run, out, assessment_too=args.feedback)
+    written.append(gradebook.write_errors(run, out))
+
+    _summary(run, rows, out, written, pages, analysis)
+    return 0
+
+
+def _echo(quiet: bool):
+    if quiet:
+        return lambda line: None
+    from tqdm import tqdm
+
+    return lambda line: tqdm.write(line, file=sys.stdout)
+
+
+def _summary(run, rows, out, written, pages, analysis) -> None:
+    counted = run.counted
+    skipped = run.skipped
+    superseded = [s for s in run.submissions if not s.counted]
+    late = [s for s in counted if s.late]
+    unmatched = [p for p in run.problems if p.action == "not matched"]
+    print()
+    print(f"Graded {len(counted)} submission(s) of {len({s.student_key for s in counted})} student(s) "
+          f"from {run.files_seen} file(s).")
+    print(f"Skipped {len(skipped)} file(s)" + (":" if skipped else "."))
+    for p in skipped:
+        print(f"  {p.file}: {p.reason}")
+    print(f"Late: {len(late)}" + (":" if late else "."))
+    for s in late:
+        print(f"  {s.rel} ({s.student_key}, {s.set}): {s.late_reason}")
+    if superseded:
+        print(f"Earlier submissions not counted: {len(superseded)} (listed in submissions.csv).")
+    if unmatched:
+        print(f"Files not matched to the roster: {len(unmatched)} (listed in errors.csv).")
+    if run.roster:
+        missing = [r for r in rows if not r.by_set and not r.files]
+        if missing:
+            print(f"Roster students with no submission: {len(missing)}: "
+                  + ", ".join(r.name or r.key for r in missing[:10]) + (" …" if len(missing) > 10 else ""))
+    pending = sum(s.pending for s in counted)
+    if pending:
+        print(f"Short-text answers to score: {pending} (fill in {out / 'freetext.csv'}, then run again with --scores).")
+    flagged = [it for it in analysis if it.flags]
+    if flagged:
+        print(f"Items to look at: {len(flagged)} (first in items.csv).")
+    other = [p for p in run.problems if p.action not in ("skipped", "superseded", "not matched")]
+    if other:
+        print(f"Other problems noted: {len(other)} (see errors.csv).")
+    print(f"Wrote {', '.join(p.name for p in written)}" + (f" and {len(pages)} feedback page(s)" if pages else "")
+          + f" in {out}.")

@@ -1,0 +1,194 @@
+"""helpers.soft_power: the charts, tables and the "soft or hard?" sorter of notebook 01."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from helpers import ROOT, readings, soft_power as sp
+
+NOTEBOOK = ROOT / "notebooks" / "01-soft-power.ipynb"
+BANK = ROOT / "course" / "exercises" / "01-soft-power.yml"
+
+
+# --------------------------------------------------------------------------- the sorter's logic
+
+@pytest.mark.parametrize("action", list(sp.ACTIONS.values()), ids=lambda a: a.id)
+def test_the_key_of_every_action_is_judged_right(action):
+    verdict = sp.judge(action.id, action.resource, action.method)
+    assert verdict.correct and verdict.resource_ok and verdict.method_ok
+    assert verdict.message.startswith("Right:")
+    assert not verdict.impossible
+
+
+@pytest.mark.parametrize("action", list(sp.ACTIONS.values()), ids=lambda a: a.id)
+def test_every_action_cites_paragraphs_that_exist_and_uses_a_known_resource(action):
+    assert action.resource in sp.RESOURCES and action.method in sp.METHODS
+    assert re.search(r"\[quy2024 ¶\d+\]", action.why), "the feedback must cite the reading"
+    assert readings.check_citations(action.why) == []
+    assert readings.check_citations(f"[{action.cite}]") == []
+
+
+def test_the_sorter_covers_both_methods_and_both_kinds_of_resource():
+    kinds = {(sp.kind_of(a.resource), a.method) for a in sp.ACTIONS.values()}
+    assert kinds == {("hard", "hard"), ("hard", "soft"), ("soft", "soft")}
+
+
+def test_a_wrong_method_is_named_and_explained():
+    verdict = sp.judge("ukraine-aid", "economic strength", "hard")
+    assert verdict.resource_ok and not verdict.method_ok and not verdict.correct
+    assert "the method is soft, not hard" in verdict.message
+    assert "[quy2024 ¶6]" in verdict.message
+
+
+def test_a_wrong_resource_is_named_with_its_kind():
+    verdict = sp.judge("peacekeeping", "foreign policy", "soft")
+    assert not verdict.resource_ok and verdict.method_ok
+    assert "military strength (hard power), not foreign policy" in verdict.message
+
+
+def test_using_a_soft_power_resource_the_hard_way_is_flagged_with_paragraph_7():
+    verdict = sp.judge("food-festival", "culture", "hard")
+    assert verdict.impossible and not verdict.correct
+    assert "[quy2024 ¶7]" in verdict.message and "cannot be used to bribe" in verdict.message
+    # the quotation is the reading's own wording
+    assert "cannot be used to bribe, pressure, or impose on other nations" in readings.reading("quy2024").paragraph(7).text
+
+
+def test_a_hard_resource_used_the_hard_way_is_not_flagged_impossible():
+    assert not sp.judge("food-festival", "military strength", "hard").impossible
+
+
+def test_bad_input_is_refused_with_a_clear_message():
+    with pytest.raises(KeyError, match="no action"):
+        sp.judge("no-such-action", "culture", "soft")
+    with pytest.raises(ValueError, match="unknown resource"):
+        sp.judge("food-festival", "charm", "soft")
+    with pytest.raises(ValueError, match="unknown method"):
+        sp.judge("food-festival", "culture", "gentle")
+
+
+def test_verdict_html_escapes_and_marks_the_status():
+    out = sp.verdict_html(sp.judge("food-festival", "culture", "soft"))
+    assert 'role="status"' in out and "&quot;" not in out.split(">", 1)[0]
+    assert "<script" not in out
+
+
+# --------------------------------------------------------------------------- the widget
+
+def test_the_sorter_widget_checks_through_the_pure_function():
+    box = sp.sorter()
+    action, resource, method, button, out = box.children
+    button.click()
+    assert "Choose both" in out.value
+    action.value = "naval-deterrence"
+    resource.value = "military strength"
+    method.value = "hard"
+    button.click()
+    assert "Right:" in out.value
+    method.value = "soft"
+    box.check()
+    assert "Not quite" in out.value
+    action.value = "food-festival"  # changing the action clears the old feedback
+    assert "Not quite" not in out.value
+
+
+# --------------------------------------------------------------------------- data and charts
+
+def test_rank_change_counts_places_gained():
+    frame = sp.index_ranks((sp.BRAND_FINANCE,))
+    assert sp.rank_change(frame, 2020, 2021) == 3      # 50th -> 47th
+    assert sp.rank_change(frame, 2020, 2024) == -3     # 50th -> 53rd: a loss
+
+
+def test_the_numeric_exercise_key_matches_the_data():
+    from helpers.exercises import load_bank
+
+    key = load_bank(BANK)["sp-brand-finance-change"].answer
+    assert key == sp.rank_change(sp.index_ranks((sp.BRAND_FINANCE,)), 2020, 2024)
+
+
+def test_implied_ranks_keep_their_status():
+    frame = sp.index_ranks()
+    implied = frame[frame["status"] == "implied"]
+    assert list(implied["year"]) == [2023] and implied["status_label"].iloc[0] == "implied by a later report"
+
+
+@pytest.mark.parametrize("n, text", [(1, "1st"), (2, "2nd"), (3, "3rd"), (11, "11th"), (12, "12th"),
+                                     (13, "13th"), (21, "21st"), (53, "53rd"), (69, "69th"), (112, "112th")])
+def test_ordinal(n, text):
+    assert sp.ordinal(n) == text
+
+
+def test_comprehensive_strategic_partners_are_counted_by_date():
+    assert sp.csp_count_on("2008-05-31") == 0
+    assert sp.csp_count_on("2008-06-01") == 1
+    assert sp.csp_count_on(sp.READING_DATES["trong2016"]) == 2   # India followed on 3 September 2016
+    steps = sp.csp_steps()
+    assert list(steps["count"]) == list(range(1, len(steps) + 1))
+    assert steps["since"].is_monotonic_increasing
+
+
+@pytest.mark.parametrize("build", [sp.brand_finance_chart, sp.lowy_chart, sp.partners_chart],
+                         ids=lambda f: f.__name__)
+def test_every_chart_has_a_title_a_description_and_its_sources(build):
+    spec = build().to_dict()
+    assert spec["title"]["text"]
+    assert len(spec["description"]) > 80
+    subtitle = " ".join(spec["title"]["subtitle"])
+    assert subtitle.startswith("Source")
+    codes = set(re.findall(r"\[([A-Z]+\d+)\]", subtitle))
+    assert codes and codes <= set(sp.data_sources().index)
+
+
+def test_rank_charts_put_the_best_rank_at_the_top():
+    for build in (sp.brand_finance_chart, sp.lowy_chart):
+        text = json.dumps(build().to_dict())
+        assert '"reverse": true' in text
+
+
+def test_chart_descriptions_state_the_figures():
+    assert "50th in 2020 and 53rd in 2024" in sp.brand_finance_chart().to_dict()["description"]
+    assert "69th in 2023, a rank implied only by a later report" in sp.brand_finance_chart().to_dict()["description"]
+    lowy = sp.lowy_chart().to_dict()["description"]
+    assert "diplomatic influence: 12 in 2019, 9 in 2020, 9 in 2023, 8 in 2024" in lowy
+    partners = sp.partners_chart().to_dict()["description"]
+    assert "When the 2016 speech was given Vietnam had 2" in partners
+
+
+def test_readings_table_gives_who_speaks_to_whom_and_when():
+    table = sp.readings_table()
+    assert list(table.index) == ["quy2024", "trong2016"]
+    assert table.loc["quy2024", "paragraphs"] == 33 and table.loc["trong2016", "paragraphs"] == 16
+    assert "Diplomatic Academy" in table.loc["quy2024", "speaker"]
+    assert table.loc["trong2016", "date"] == "2016-08-23"
+
+
+# --------------------------------------------------------------------------- notebook and bank
+
+def test_bank_meets_the_notebook_brief():
+    from helpers import outline
+    from helpers.exercises import load_bank
+
+    bank = load_bank(BANK)
+    assert len(bank) >= 8 and len({e.type for e in bank}) >= 4
+    assert all(e.id.startswith("sp-") for e in bank)
+    outcome_ids = {o["id"] for o in outline.outcomes("01-soft-power")}
+    assert {e.outcome for e in bank} == outcome_ids   # every exercise names an outcome; every outcome is assessed
+    assert readings.check_citations(BANK.read_text(encoding="utf-8")) == []
+
+
+def test_notebook_shows_every_exercise_and_cites_only_existing_paragraphs():
+    from helpers.exercises import load_bank
+
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    text = "\n".join("".join(c["source"]) for c in nb["cells"])
+    assert readings.check_citations(text) == []
+    shown = re.findall(r'ex\.show\("([a-z0-9-]+)"\)', text)
+    assert sorted(shown) == sorted(e.id for e in load_bank(BANK))
+    for cell in nb["cells"]:
+        assert cell["metadata"]["slideshow"]["slide_type"] in {"slide", "subslide", "fragment", "-", "skip"}
+    first_code = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    assert "".join(first_code["source"]).startswith(
+        "import helpers\nhelpers.setup()\nfrom helpers import readings, data, charts, exercises, outline")
