@@ -62,7 +62,8 @@ def describe(spec: dict) -> str:
         subtitle = title.get("subtitle") or []
         subtitle = [subtitle] if isinstance(subtitle, str) else list(subtitle)
         title = title.get("text", "")
-    parts = [str(title or "Chart"), str(spec.get("description") or ""), " ".join(map(str, subtitle))]
+    source = (spec.get("usermeta") or {}).get("source") or " ".join(map(str, subtitle))
+    parts = [str(title or "Chart"), str(spec.get("description") or ""), str(source)]
     return ". ".join(p.strip().rstrip(".") for p in parts if p and p.strip()) + "."
 
 
@@ -90,17 +91,27 @@ def enable() -> None:
     alt.renderers.enable(RENDERER)
 
 
-def finish(chart, title: str, description: str, source: str):
+def finish(chart, title: str, description: str, source: str, max_lines: int = 2):
     """Give a chart what every course chart must have: a title, a description for screen
-    readers, and its source shown under the title. Returns the chart."""
+    readers, and its source shown under the title. Returns the chart.
+
+    A long source list is cut to `max_lines` under the title (a chart is no place for forty
+    addresses); the whole list stays in the chart's text description and metadata, and the
+    notebook's references list every source.
+    """
     import altair as alt
 
     if not title or not description or not source:
         raise ValueError("a course chart needs a title, a description and a source")
     text = source if source.lower().startswith("source") else f"Source: {source}"
+    lines = _wrap(text)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][:80].rstrip(" ;,") + " … (all sources: see References)"
     return chart.properties(
-        title=alt.TitleParams(text=title, subtitle=_wrap(text)),
+        title=alt.TitleParams(text=title, subtitle=lines),
         description=description,
+        usermeta={"source": text},
     )
 
 

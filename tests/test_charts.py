@@ -67,3 +67,13 @@ def test_importing_helpers_first_keeps_the_iri_grammar_out_of_the_kernel():
     code = "import helpers, altair, sys; print(repr(sys.modules.get('rfc3987_syntax', 'absent')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "None"
+
+
+def test_a_long_source_is_cut_under_the_title_but_kept_whole_in_the_description():
+    helpers.setup()
+    long_source = "; ".join(f"Source number {i} (example.org/a/very/long/address/{i}) [S{i}]" for i in range(30))
+    base = alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_point().encode(x="x:Q")
+    spec = charts.finish(base, title="T", description="D.", source=long_source).to_dict()
+    assert len(spec["title"]["subtitle"]) == 2
+    assert spec["title"]["subtitle"][-1].endswith("(all sources: see References)")
+    assert "[S29]" in charts.describe(spec)
