@@ -65,16 +65,35 @@ def kernel_start_and_setup(trials: int = 5) -> dict:
     }
 
 
+def notebook_run_times() -> dict:
+    """Seconds to run each course notebook top to bottom in a fresh kernel (nbclient)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from . import ROOT
+
+    out = {}
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        start = time.perf_counter()
+        NotebookClient(nb, kernel_name="python3", timeout=300,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        out[f"notebook_run_s[{path.stem}]"] = time.perf_counter() - start
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers bench", description=__doc__)
     parser.add_argument("--trials", type=int, default=5, help="fresh kernels for the start-cost figure")
     parser.add_argument("--submissions", type=int, default=1000, help="handed-in notebooks to grade")
-    parser.add_argument("--only", choices=["start", "grading"], help="run one part only")
+    parser.add_argument("--only", choices=["start", "notebooks", "grading"], help="run one part only")
     args = parser.parse_args(argv)
 
     figures: dict[str, float] = {}
     if args.only in (None, "start"):
         figures.update(kernel_start_and_setup(args.trials))
+    if args.only in (None, "notebooks"):
+        figures.update(notebook_run_times())
     if args.only in (None, "grading"):
         try:
             from .bench_grading import bench as grading_bench

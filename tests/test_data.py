@@ -190,10 +190,24 @@ def test_disagreements_are_noted():
     assert fta["count"] == 16 and "17" in fta["note"]
 
 
-def test_glossary_definition_and_cite_columns_are_present_and_empty():
+def test_glossary_every_term_has_a_definition_and_a_cite_that_resolves():
+    from helpers import readings
+
     g = data.glossary()
     assert list(g.columns) == ["english", "vietnamese", "note", "definition", "cite", "source"]
-    assert (g["definition"] == "").all() and (g["cite"] == "").all()
+    codes = set(data.sources()["code"])
+    for row in g.itertuples():
+        assert row.definition.strip(), f"glossary: {row.english!r} has no definition"
+        assert row.cite.strip(), f"glossary: {row.english!r} has no cite"
+        for token in data.split_source(row.cite):
+            if data.CODE_RE.match(token):
+                # a term no reading uses is cited to its fact-base source, and says so
+                assert token in codes, f"glossary: {row.english!r} cites unknown source {token!r}"
+                assert token in data.split_source(row.source), (row.english, token)
+                assert row.definition.startswith("Not used in the course readings"), row.english
+            else:
+                assert data.READING_CITE_RE.match(token), f"glossary: {row.english!r}: bad cite {token!r}"
+                assert readings.check_citations(f"[{token}]") == [], f"glossary: {row.english!r}: {token!r}"
     assert g.set_index("english").loc["bamboo diplomacy", "vietnamese"] == "ngoại giao cây tre"
 
 
