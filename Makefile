@@ -13,6 +13,9 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	printf '{"jupyterlab-rise:plugin": {"theme": "white"}}\n' > $(VENV)/share/jupyter/lab/settings/overrides.json
+	$(VENV)/bin/jupyter labextension disable --level=sys_prefix @jupyterlab/mathjax3-extension >/dev/null
 	touch $(STAMP)
 
 lab: $(STAMP)  ## set up and open the course in JupyterLab
@@ -34,6 +37,12 @@ unit: $(STAMP)  ## the fast tests only (no notebooks, no browser)
 
 bench: $(STAMP)  ## speed and memory figures
 	$(PY) -m helpers bench
+
+slides: $(STAMP)  ## HTML slides of every notebook in _build/slides/ (open offline; reveal.js fetched once with npm)
+	$(PY) -m helpers slides --out _build/slides
+
+site: $(STAMP)  ## the reader edition in _build/site/: static HTML that opens from disk
+	$(PY) -m helpers site --out _build/site
 
 student-edition: $(STAMP)  ## the student edition, with no answer key, in student-edition/
 	$(PY) -m helpers release --out student-edition

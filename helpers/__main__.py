@@ -17,6 +17,7 @@ COMMANDS = {
     "bench": "helpers.bench",
     "slides": "helpers.publish:slides_main",
     "site": "helpers.publish:site_main",
+    "teaching": "helpers.teaching",
 }
 
 

@@ -9,6 +9,7 @@ Vega-Lite output (its renderer ranks above SVG), nbconvert prefers the SVG.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 VEGALITE_MIME = "application/vnd.vegalite.v5+json"
@@ -95,9 +96,9 @@ def finish(chart, title: str, description: str, source: str, max_lines: int = 2)
     """Give a chart what every course chart must have: a title, a description for screen
     readers, and its source shown under the title. Returns the chart.
 
-    A long source list is cut to `max_lines` under the title (a chart is no place for forty
-    addresses); the whole list stays in the chart's text description and metadata, and the
-    notebook's references list every source.
+    A source list longer than `max_lines` is shown under the title as its source codes only
+    (a chart is no place for forty addresses); the whole list stays in the chart's text
+    description and metadata, and the notebook's references give every title and address.
     """
     import altair as alt
 
@@ -106,8 +107,9 @@ def finish(chart, title: str, description: str, source: str, max_lines: int = 2)
     text = source if source.lower().startswith("source") else f"Source: {source}"
     lines = _wrap(text)
     if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][:80].rstrip(" ;,") + " … (all sources: see References)"
+        # too long for a chart: keep every source's code, move titles and addresses to References
+        codes = list(dict.fromkeys(re.findall(r"\[[^\[\]]+\]", text)))
+        lines = _wrap("Sources: " + " ".join(codes) + " (titles and addresses: see References)")
     return chart.properties(
         title=alt.TitleParams(text=title, subtitle=lines),
         description=description,

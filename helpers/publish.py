@@ -27,7 +27,6 @@ import argparse
 import base64
 import hashlib
 import html
-import json
 import os
 import re
 import shutil
@@ -166,11 +165,12 @@ def widget_text(state: dict, model_id: str, limit: int = 200) -> str:
     """
     import bleach
 
-    parts: list[str] = []
+    texts: list[str] = []
+    choices: list[str] = []
     seen_choices: set[tuple] = set()
     todo = [model_id]
     visited: set[str] = set()
-    while todo and len(parts) < limit:
+    while todo and len(texts) + len(choices) < limit:
         ref = todo.pop(0)
         model = _model(state, ref)
         key = ref[len("IPY_MODEL_"):] if isinstance(ref, str) and ref.startswith("IPY_MODEL_") else ref
@@ -185,26 +185,25 @@ def widget_text(state: dict, model_id: str, limit: int = 200) -> str:
             continue
         if name in ("HTMLModel", "HTMLMathModel") and s.get("value"):
             value = re.sub(r"<(script|style)\b.*?</\1\s*>", "", str(s["value"]), flags=re.S | re.I)
-            clean = bleach.clean(value, tags={"p", "b", "strong", "i", "em", "small", "span", "br",
-                                                         "blockquote", "ul", "ol", "li", "code", "sup", "sub"},
+            clean = bleach.clean(value, tags={"p", "b", "strong", "i", "em", "small", "span", "br", "blockquote",
+                                              "ul", "ol", "li", "code", "sup", "sub"},
                                  attributes={}, strip=True).strip()
             if clean:
-                parts.append(f'<div class="vnfr-widget-text">{clean}</div>')
+                texts.append(f'<div class="vnfr-widget-text">{clean}</div>')
         elif name == "LabelModel" and s.get("value"):
-            parts.append(f'<div class="vnfr-widget-text">{html.escape(str(s["value"]))}</div>')
+            texts.append(f'<div class="vnfr-widget-text">{html.escape(str(s["value"]))}</div>')
         elif name == "CheckboxModel" and s.get("description"):
-            parts.append(f"<ul><li>☐ {html.escape(str(s['description']))}</li></ul>")
+            texts.append(f'<div class="vnfr-widget-text">☐ {html.escape(str(s["description"]))}</div>')
         elif name in ("RadioButtonsModel", "SelectModel", "SelectMultipleModel", "ToggleButtonsModel",
                       "DropdownModel"):
             labels = tuple(str(x) for x in s.get("_options_labels") or () if not str(x).startswith("—"))
             if labels and labels not in seen_choices:
                 seen_choices.add(labels)
                 items = "".join(f"<li>{html.escape(x)}</li>" for x in labels)
-                desc = html.escape(str(s.get("description") or ""))
-                parts.append(f'<div class="vnfr-widget-text">{desc + " " if desc else ""}Choices:</div><ul>{items}</ul>')
+                choices.append(f'<div class="vnfr-widget-text">Choices:</div><ul>{items}</ul>')
         elif name in ("TextareaModel", "TextModel") and s.get("placeholder"):
-            parts.append(f'<div class="vnfr-widget-text"><i>[{html.escape(str(s["placeholder"]))}]</i></div>')
-    return "".join(parts)
+            texts.append(f'<div class="vnfr-widget-text"><i>[{html.escape(str(s["placeholder"]))}]</i></div>')
+    return "".join(texts + choices)
 
 
 def widget_note_bundle(text_html: str = "") -> dict:
@@ -295,7 +294,7 @@ class Reference:
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 _URL_ATTRS = {"src", "href", "srcset", "data", "poster", "action", "formaction", "background", "xlink:href",
-              "longdesc", "manifest", "cite"}
+              "manifest"}
 _LINK_TAGS = {"a", "area"}
 _CSS_URL_RE = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])\s*((?:https?:)?//[^'")\s]+)""", re.I)
 _JS_IMPORT_RE = re.compile(r"""(?:\bimport\b[^;'"]*?|\bimport\(\s*)['"]((?:https?:)?//[^'"]+)['"]""")
@@ -625,8 +624,6 @@ def build_site(notebooks: list[str] | None = None, out: Path | str | None = None
                cache: Path | None | bool = True, log=print) -> list[Path]:
     """The reader edition in `out`: index.html, notebooks/*.html, readings/*.html, glossary.html.
     Returns the pages written."""
-    from markupsafe import Markup
-
     from .readings import load_readings
 
     out = Path(out or default_build() / "site")
@@ -690,8 +687,7 @@ def build_site(notebooks: list[str] | None = None, out: Path | str | None = None
         e["title"] = titles.get(e["name"], _title_from_page(out / e["href"]) or e["name"])
     page.write_text(env.get_template("index.html.j2").render(
         course_title=COURSE_TITLE, subtitle=COURSE_SUBTITLE, up="", notebooks=all_notebooks,
-        readings=reading_entries, glossary_count=len(glossary),
-        built=Markup(html.escape(time.strftime("%Y-%m-%d")))), encoding="utf-8")
+        readings=reading_entries, glossary_count=len(glossary)), encoding="utf-8")
     written.append(page)
     log(f"site: {page}")
     check_offline(out)

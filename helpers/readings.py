@@ -239,7 +239,7 @@ def passage_markdown(reading_id: str, first: int, last: int | None = None) -> st
     parts = []
     for n in range(first, last + 1):
         p = r.paragraph(n)
-        body = p.text.replace("\n", "\n> ")
+        body = re.sub(r"\[\^(\w+)\]", r"<sup>\1</sup>", p.text).replace("\n", "\n> ")
         parts.append(f"> **¶{n}**\n>\n> {body}" if "\n" in p.text else f"> **¶{n}** {body}")
         for note in p.footnotes:
             parts.append(f">\n> <small>{html.escape(note)}</small>")

@@ -247,7 +247,8 @@ _RECORD_JS = """([path, sel, mime]) => {
   for (const cell of w.content.widgets) {
     if (!cell.node.querySelector(sel)) continue;
     const recs = cell.model.outputs.toJSON().filter(o => o.data && o.data[mime]).map(o => o.data[mime]);
-    return {index: w.content.widgets.indexOf(cell), records: recs};
+    const first = (cell.model.sharedModel.getSource().split('\\n').find(l => l.trim()) || '').slice(0, 100);
+    return {index: w.content.widgets.indexOf(cell), first, records: recs};
   }
   return null;
 }"""
@@ -259,6 +260,12 @@ def cell_records(page, nb: str, exercise_id: str) -> tuple[int, list[dict]]:
     if found is None:
         raise AssertionError(f"no cell shows exercise {exercise_id}")
     return found["index"], found["records"]
+
+
+def cell_name(page, nb: str, exercise_id: str) -> str:
+    """"cell 11 ('ex.show(...)')" for the cell showing the exercise, for failure messages."""
+    found = page.evaluate(_RECORD_JS, [nb, box_selector(exercise_id), MIME])
+    return "no cell" if found is None else f"cell {found['index']} ({found['first']!r})"
 
 
 def same_answer(a: Any, b: Any) -> bool:

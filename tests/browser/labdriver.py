@@ -432,6 +432,21 @@ _CHECK_JS = r"""(path) => {
     const expectError = tags.includes('raises-exception');
     const outputs = cell.model.outputs.toJSON();
     info.widgets = outputs.filter(o => o.data && o.data['application/vnd.jupyter.widget-view+json']).length;
+    // A chart output JupyterLab could not draw falls back to another MIME type (or to the
+    // "No renderer" placeholder): name what was shown instead.
+    const views = cell.outputArea ? cell.outputArea.widgets : [];
+    outputs.forEach((o, i) => {
+      const chartMime = Object.keys(o.data || {}).find(
+        m => m.startsWith('application/vnd.vegalite') || m.startsWith('application/vnd.vega.'));
+      if (!chartMime || !views[i]) return;
+      if (views[i].node.querySelector('[class*="jp-RenderedVega"], .vega-embed')) return;  // checked below
+      const shown = views[i].node.querySelector('[data-mime-type]');
+      const used = shown ? shown.getAttribute('data-mime-type') : '';
+      if (used && (used.startsWith('application/vnd.vegalite') || used.startsWith('application/vnd.vega.'))) return;
+      if (used.startsWith('image/')) return;  // a static picture of the chart: checked below
+      problems.push(`chart output (${chartMime}) not drawn: JupyterLab showed ${used || 'nothing'} instead: `
+        + `"${(views[i].node.textContent || '').trim().slice(0, 120)}"`);
+    });
     for (const o of outputs) {
       if (o.output_type === 'error' && !expectError) {
         problems.push(`error output: ${o.ename}: ${o.evalue}`);
@@ -534,6 +549,7 @@ def screenshot(page, name: str, nb: str | None = None, directory: Path = SCREENS
           let extra = 0;
           for (const el of [node, ...node.querySelectorAll('.jp-WindowedPanel-outer')]) {
             extra = Math.max(extra, el.scrollHeight - el.clientHeight);
+            el.scrollTop = 0;
           }
           return window.innerHeight + extra + 40;
         }""", nb)

@@ -149,12 +149,11 @@ def _check_shown(page, nb, bank, plan, when: str) -> list[str]:
         else:
             ok = shown == expected
         if not ok:
-            index, _ = xd.cell_records(page, nb, ex.id)
-            problems.append(f"{nb}, cell {index}: {when}: exercise {ex.id} ({ex.type}) shows {shown!r}, "
+            problems.append(f"{nb}, {xd.cell_name(page, nb, ex.id)}: {when}: exercise {ex.id} ({ex.type}) shows {shown!r}, "
                             f"expected {expected!r}")
         status, text = xd.feedback_state(box)
         if status not in final.expect:
-            problems.append(f"{nb}: {when}: exercise {ex.id} ({ex.type}) feedback is {status or 'empty'} "
+            problems.append(f"{nb}, {xd.cell_name(page, nb, ex.id)}: {when}: exercise {ex.id} ({ex.type}) feedback is {status or 'empty'} "
                             f"({text[:120]!r}), expected {' or '.join(final.expect)}")
     return problems
 
@@ -169,6 +168,10 @@ def _check_file(server, nb, bank, plan, when: str) -> list[str]:
             problems.append(f"{nb}: {when}: the saved file has no {MIME} record for {ex.id} ({ex.type})")
             continue
         index, rec = records[ex.id]
+        source = saved["cells"][index].get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        first = next((line for line in source.splitlines() if line.strip()), "")[:100]
+        index = f"{index} ({first!r})"
         for field in ("set", "exercise", "type", "answer"):
             if field not in rec:
                 problems.append(f"{nb}, cell {index}: {when}: record of {ex.id} lacks {field!r}")
@@ -227,8 +230,7 @@ def test_every_exercise_type_recorded_end_to_end(lab_server, offline_page):
                     if step.answer is not None:
                         xd.wait_record(page, NB, ex.id, step.answer)
                 except AssertionError as exc:
-                    index, _ = xd.cell_records(page, NB, ex.id)
-                    raise AssertionError(f"{what} (cell {index}): {exc}") from None
+                    raise AssertionError(f"{what}, {xd.cell_name(page, NB, ex.id)}: {exc}") from None
         assert store.is_dir() and (store / f"{SET}.json").is_file(), \
             f"{NB}: no answer store written at {store / (SET + '.json')}"
         progress = page.locator(".vnfr-progress")

@@ -41,6 +41,9 @@ BAD = _notebook([
     ("code", "import altair as alt, pandas as pd\n"
              "alt.renderers.enable('html')  # loads Vega from a CDN: never drawn offline\n"
              "alt.Chart(pd.DataFrame({'x': [1, 2]})).mark_point().encode(x='x')", []),
+    ("code", "from IPython.display import display  # Vega-Lite 6: JupyterLab 4.6 has no renderer for it\n"
+             "display({'application/vnd.vegalite.v6+json': {'mark': 'point', 'data': {'values': [{'x': 1}]},"
+             " 'encoding': {'x': {'field': 'x'}}}, 'text/plain': 'a chart'}, raw=True)", []),
     ("code", "1 / 0", []),
 ])
 
@@ -75,9 +78,12 @@ def test_broken_notebook_is_reported_by_cell(lab_server, offline_page):
         labdriver.check_notebook(page, nb)
     message = str(err.value)
     assert "_harness/bad.ipynb, cell 1 ('import sys'): stderr" in message, message
-    assert "_harness/bad.ipynb, cell 3 ('1 / 0'): error output: ZeroDivisionError" in message, message
+    assert "_harness/bad.ipynb, cell 4 ('1 / 0'): error output: ZeroDivisionError" in message, message
     assert "_harness/bad.ipynb, cell 2 ('import altair as alt, pandas as pd'): chart (text/html) not drawn" \
         in message, message
+    assert "_harness/bad.ipynb, cell 3 ('from IPython.display import display  # Vega-Lite 6: JupyterLab 4.6 " \
+        "has no renderer for it'): chart output (application/vnd.vegalite.v6+json) not drawn: JupyterLab " \
+        "showed text/plain instead" in message, message
     assert any("cdn.jsdelivr.net" in u for u in page.offsite.urls), page.offsite.urls
     page.offsite.urls.clear()
 

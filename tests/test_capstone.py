@@ -1,0 +1,265 @@
+"""Notebook 05 (capstone): fact sheets, the readings on a partner, charts, the memo outline, the rubric."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import helpers
+from helpers import capstone as cap
+from helpers import data, deepening, readings
+from helpers.exercises import bank, score
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _charts():
+    helpers.setup()
+
+
+# --------------------------------------------------------------------------- partners and fact sheets
+
+def test_partners_list_the_top_tier_first_in_order_of_arrival():
+    names = cap.partners()
+    table = data.partnerships()
+    assert sorted(names) == sorted(table["partner"])
+    top = table[table["level"] == cap.CSP]
+    assert names[: len(top)][0] == "China" and set(names[: len(top)]) == set(top["partner"])
+
+
+def test_check_partner_is_forgiving_about_case_and_names_the_choices():
+    assert cap.check_partner("  japan ") == "Japan"
+    with pytest.raises(KeyError, match="choose one of: China"):
+        cap.check_partner("Atlantis")
+
+
+def test_fact_sheet_of_japan_has_its_steps_dates_and_sources_in_order():
+    sheet = cap.fact_sheet("Japan")
+    levels = sheet[sheet["kind"] == "partnership level"]
+    assert list(levels["date"]) == ["2009", "2014", "27 November 2023"]
+    assert "extensive strategic partnership" in levels.iloc[1]["what"]
+    assert "current level" in levels.iloc[-1]["what"]
+    assert levels.iloc[-1]["note"].startswith("sources disagree")
+    assert list(sheet["year"]) == sorted(sheet["year"])
+    assert all(sheet["source"].str.len() > 0)
+    fta = sheet[sheet["kind"] == "trade agreement"].iloc[0]
+    assert fta["source"] == "hien2018 ¶15" and "bilateral" in fta["what"]
+
+
+def test_every_fact_sheet_row_has_a_source_that_exists():
+    codes = set(data.sources()["code"])
+    for partner in cap.partners():
+        for cell in cap.fact_sheet(partner)["source"]:
+            for token in data.split_source(cell.replace("; ", ";")):
+                if "¶" in token:
+                    assert readings.check_citations(f"[{token}]") == []
+                else:
+                    assert token in codes, (partner, token)
+
+
+def test_fact_sheets_link_the_right_milestones():
+    us = cap.fact_sheet("United States")
+    assert us.iloc[0]["what"] == "relations normalised" and us.iloc[0]["date"] == "11 July 1995"
+    assert "EU member" in " ".join(cap.fact_sheet("France")["what"])
+    assert "UK-Vietnam" in " ".join(cap.fact_sheet("United Kingdom")["what"])
+    assert list(cap.fact_sheet("Brazil")["kind"]) == ["partnership level"]
+
+
+def test_summary_positions_and_years_match_the_data():
+    japan = cap.partner_summary("Japan")
+    assert (japan["position"], japan["top_tier"], japan["years_to_top"]) == (6, 14, 14)
+    assert cap.partner_summary("China")["years_to_top"] is None
+    assert cap.partner_summary("Brazil")["position"] is None
+    order = cap.top_tier_order()
+    assert list(order["position"]) == list(range(1, len(order) + 1))
+    assert order.iloc[0]["partner"] == "China"
+
+
+def test_years_to_top_counts_calendar_years_and_leaves_out_china():
+    years = cap.years_to_top()
+    assert "China" not in set(years["partner"])
+    us = years.set_index("partner").loc["United States"]
+    assert (us["first_level"], us["first_year"], us["top_year"], us["years"]) == ("comprehensive partnership", 2013, 2023, 10)
+    assert list(years["years"]) == sorted(years["years"])
+
+
+def test_fact_sheet_html_escapes_and_summarises():
+    out = cap.fact_sheet_html("Japan")
+    assert "the 6th of 14 partners" in out and "<table" in out
+    assert "not (yet) at the top level" in cap.fact_sheet_html("Spain")
+
+
+# --------------------------------------------------------------------------- the readings on a partner
+
+def test_reading_mentions_find_aliases_but_not_the_pronoun_us():
+    us = cap.reading_mentions("United States")
+    assert "[yu2022 ¶12]" in set(us["citation"]) and "[quytung2009 ¶31]" in set(us["citation"])
+    assert not any(m.lower() == "us" and m != "US" for m in us["context"].str.extract(r"\*\*(.+?)\*\*")[0])
+    korea = cap.reading_mentions("Republic of Korea")
+    assert set(korea["citation"]) == {"[hien2018 ¶15]"}
+
+
+def test_evidence_log_covers_every_theme_and_shows_gaps():
+    log = cap.evidence_log("Japan")
+    assert set(log["theme"]) == set(cap.THEMES)
+    gaps = log[log["mentions"] == 0]
+    assert set(gaps["theme"]) == {"soft power", "deepening relations"}
+    assert readings.check_citations(" ".join(log["citation"])) == []
+
+
+# --------------------------------------------------------------------------- charts
+
+def test_path_frame_holds_the_top_tier_and_a_chosen_lower_partner():
+    frame = cap.path_frame("Spain")
+    assert set(frame.loc[frame["chosen"], "partner"]) == {"Spain"}
+    assert frame["partner"].nunique() == 15
+    assert frame.groupby("partner")["date"].max().nunique() == 1  # every path runs to the same end
+
+
+@pytest.mark.parametrize("partner", ["Japan", "China", "Spain"])
+def test_charts_have_title_description_and_source(partner):
+    for chart in (cap.path_chart(partner), cap.years_chart(partner)):
+        spec = chart.to_dict()
+        assert spec["title"]["text"] and spec["title"]["subtitle"]
+        assert partner in spec["description"]
+        assert spec["usermeta"]["source"].startswith("Source")
+
+
+def test_path_chart_description_states_the_facts():
+    spec = cap.path_chart("United States").to_dict()
+    assert "comprehensive partnership 2013" in spec["description"]
+    assert "5th of the 14" in spec["description"]
+    assert "China is left out" in cap.years_chart("China").to_dict()["description"]
+
+
+# --------------------------------------------------------------------------- the memo outline
+
+def test_memo_outline_carries_facts_concepts_scorecard_and_limits():
+    text = cap.memo_outline("Japan", 3, 3, 2, 1, ["nye-definitions", "three-pillars", "entwinement"])
+    assert "# Policy memo: Vietnam and Japan" in text
+    assert "27 November 2023 [S7; S17]" in text
+    assert "[quy2024 ¶3]" in text and "[yu2022 ¶2]" in text and "[quytung2009 ¶19]" in text
+    card = deepening.scorecard(3, 3, 2, 1)
+    assert f"cell {card.cell}, \u201c{card.cell_label}\u201d" in text and card.depth in text
+    limits = cap.word_limits()
+    assert f"{limits['cap-memo-depth'][0]}\u2013{limits['cap-memo-depth'][1]} words" in text
+    assert "Still to do" in text
+    assert readings.check_citations(text) == []
+
+
+def test_memo_outline_follows_the_scorecard_for_every_corner():
+    for scores in [(4, 4, 4, 1), (3, 2, 0, 3), (1, 1, 2, 2), (0, 0, 0, 4)]:
+        card = deepening.scorecard(*scores)
+        assert card.cell_label in cap.memo_outline("China", *scores)
+
+
+def test_memo_outline_rejects_bad_input():
+    with pytest.raises(KeyError, match="unknown concept"):
+        cap.memo_outline("Japan", 2, 2, 2, 2, ["no-such-concept"])
+    with pytest.raises(ValueError):
+        cap.memo_outline("Japan", 5, 2, 2, 2)
+    with pytest.raises(KeyError):
+        cap.memo_outline("Atlantis", 2, 2, 2, 2)
+
+
+def test_outline_warnings_clear_when_each_theme_has_two_concepts():
+    two_each = [items[i][0] for items in cap.CONCEPTS.values() for i in (0, 1)]
+    assert cap.outline_warnings(two_each) == []
+    assert "Still to do" not in cap.memo_outline("Japan", 2, 2, 2, 2, two_each)
+    assert len(cap.outline_warnings([])) == len(cap.THEMES)
+
+
+def test_concepts_cite_existing_paragraphs_and_ids_are_unique():
+    index = cap.concept_index()
+    assert len(index) == sum(len(v) for v in cap.CONCEPTS.values())
+    assert set(cap.CONCEPTS) == set(cap.THEMES)
+    for _, _, cite in index.values():
+        assert readings.check_citations(f"[{cite}]") == []
+
+
+# --------------------------------------------------------------------------- the bank and the rubric
+
+def test_the_bank_is_an_assessment_with_enough_exercises_and_types():
+    s = bank.load_set_bank(cap.SET_ID)
+    assert s.mode == "assessment"
+    assert len(s) >= 8 and len({e.type for e in s}) >= 4
+    assert all(e.id.startswith("cap-") for e in s)
+    outcomes = {o["id"] for o in s.raw["outcomes"]}
+    assert {e.outcome for e in s} == outcomes
+    assert {ex_id for ex_id, _, _ in cap.SECTIONS} <= set(s.exercises)
+
+
+def test_model_answers_keep_their_word_limits_and_citations():
+    for e in bank.load_set_bank(cap.SET_ID):
+        if e.type == "text":
+            words = len(re.findall(r"\S+", e.model_answer))
+            assert e.spec["min_words"] <= words <= e.spec["max_words"], (e.id, words)
+            assert readings.check_citations(e.model_answer) == []
+
+
+def test_grid_key_follows_the_scorecard_of_notebook_04():
+    ex = bank.load_set_bank(cap.SET_ID)["cap-scorecard-grid"]
+    words = {"always": 1, "sometimes": 2, "often": 3, "never": 4}
+    for item_id, text in ex.spec["items"]:
+        i, n, d = map(int, re.findall(r"\d", text)[:3])
+        record = words[re.search(r"(always|sometimes|often|never)", text).group(1)]
+        card = deepening.scorecard(i, n, d, record)
+        expected = ["high" if card.confidence == deepening.HIGH else "low",
+                    "more" if card.cooperation == deepening.MORE else "less"]
+        assert ex.answer[item_id] == expected, item_id
+
+
+def test_numeric_key_matches_the_data():
+    ex = bank.load_set_bank(cap.SET_ID)["cap-top-tier-recent"]
+    steps = data.upgrades()
+    top = steps[steps["level"] == cap.CSP]
+    assert len(top[top["since"].dt.year.between(2023, 2025)]) == ex.answer
+    assert score(ex, ex.answer).correct
+
+
+def test_single_key_matches_the_data():
+    ex = bank.load_set_bank(cap.SET_ID)["cap-skipped-step"]
+    skipped = cap.years_to_top().query("first_level == 'comprehensive partnership'")["partner"].tolist()
+    assert skipped == ["United States"] and dict(ex.spec["options"])[ex.answer] == "The United States"
+
+
+def test_rubric_comes_from_the_bank_and_handles_an_edition_without_it():
+    table = cap.rubric_table()
+    assert len(table) == 7 and all(len(c) >= 3 for c in table["criteria"])
+    text = cap.rubric_markdown()
+    first = table.iloc[0]["criteria"][0]
+    assert first in text and "points" in text
+
+
+def test_references_list_every_reading_and_every_data_code():
+    text = cap.references_markdown()
+    for rid in cap.READINGS:
+        assert f"`{rid}`" in text
+    for code in cap.data_codes():
+        assert f"[{code}]" in text
+    assert "Issue 11, 2022" in text and "No. 910" in text
+
+
+def test_readings_table_is_oldest_first():
+    assert list(cap.readings_table()["reading"]) == list(cap.READINGS)
+
+
+# --------------------------------------------------------------------------- widgets
+
+def test_partner_picker_updates_the_fact_sheet():
+    box = cap.partner_picker("Japan")
+    assert "27 November 2023" in box.sheet.value
+    box.menu.value = "United States"
+    assert "10 September 2023" in box.sheet.value and "yu2022 ¶12" in box.mentions.value
+
+
+def test_memo_builder_reuses_the_scorecard_and_updates_the_outline():
+    box = cap.memo_builder("Japan")
+    assert "Vietnam and Japan" in box.outline.value
+    box.card.sliders["interests"].value = 0
+    box.card.sliders["institutions"].value = 0
+    box.card.record.value = 4
+    assert deepening.TABLE[(deepening.LOW, deepening.LESS)][1] in box.outline.value
+    box.pickers["soft power"].value = ("nye-definitions", "perceptions")
+    assert "quy2024 ¶13" in box.outline.value
+    box.menu.value = "France"
+    assert "Vietnam and France" in box.outline.value
