@@ -4,7 +4,8 @@ The edition holds the notebooks (outputs, execution counts, widget state and cel
 `solution` or `instructor` removed), the `helpers` package, the readings (`seeds/`), the course
 data (`course/data/`), and the exercise banks with no answer key in plain text:
 
-* assessment-mode sets lose `answer`, `explanation`, `model_answer` and `rubric` entirely;
+* assessment-mode sets lose `answer`, `explanation` and `model_answer` entirely (rubrics and
+  learning outcomes stay: students see what they are marked on);
 * practice-mode sets keep them only inside `selfcheck`, base64 of zlib-compressed JSON, which
   `helpers.exercises.bank` decodes so the notebooks still give feedback. This obscures the key; it
   does not protect it (see course/exercises/README.md, "What the student edition hides");
@@ -85,7 +86,7 @@ def student_bank(path: Path, readings: dict | None = None) -> dict:
     exercise_set = load_bank(path, readings=readings)
     raw = exercise_set.raw
     out = {"set": raw["set"], "title": raw["title"], "mode": raw["mode"], "student_edition": True,
-           "exercises": []}
+           "outcomes": raw.get("outcomes", []), "exercises": []}
     for raw_ex in raw["exercises"]:
         ex = exercise_set[raw_ex["id"]]
         item = {k: v for k, v in raw_ex.items() if k not in KEY_FIELDS}
@@ -99,7 +100,6 @@ def student_bank(path: Path, readings: dict | None = None) -> dict:
             if ex.model_answer:
                 payload["model_answer"] = ex.model_answer
             if ex.type == "text":
-                payload["rubric"] = ex.spec["rubric"]
                 payload.pop("answer")
             item["selfcheck"] = encode_selfcheck(payload)
         out["exercises"].append(item)

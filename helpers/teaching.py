@@ -208,7 +208,8 @@ def rubrics_markdown(sets: dict | None = None, rubrics: dict | None = None) -> s
             if ex.spec.get("min_words") or ex.spec.get("max_words"):
                 words = f", {ex.spec.get('min_words') or 0} to {ex.spec.get('max_words') or 'any number of'} words"
             out += [f"### `{ex.id}`", "",
-                    f"Outcome {ex.outcome or '(none)'}; {_points(ex.points)} point(s) in the gradebook{words}; "
+                    f"Outcome {ex.outcome or '(none)'}; {_points(ex.points)} point{'' if ex.points == 1 else 's'} "
+                    f"in the gradebook{words}; "
                     f"set mode: {bank.mode}.", "", _quote(ex.prompt), ""]
             head = "| criterion | " + " | ".join(f"{lv['level']} {lv['name']}" for lv in levels) + " |"
             out += [head, "|---" * (len(levels) + 1) + "|"]

