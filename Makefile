@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 lab: $(STAMP)  ## set up and open the course in JupyterLab
-	$(VENV)/bin/jupyter lab $(NOTEBOOK)
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(NOTEBOOK)
 
 chromium:  ## Debian's Chromium for the browser tests (installed with apt when missing)
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -121,3 +121,28 @@ def _wrap(text: str, width: int = 95) -> list[str]:
     import textwrap
 
     return textwrap.wrap(text, width) or [text]
+
+
+def partners_by_level():
+    """Each strategic-level partner at the year it reached its present level (00-start-here)."""
+    import altair as alt
+
+    from . import data
+
+    partners = data.partnerships()
+    chart = alt.Chart(partners).mark_circle(size=90).encode(
+        x=alt.X("year(date):T", title="year the present level was reached"),
+        y=alt.Y("level:N", title=None),
+        color=alt.Color("level:N", legend=None,
+                        scale=alt.Scale(domain=list(LEVEL_COLOURS), range=list(LEVEL_COLOURS.values()))),
+        tooltip=["partner", "level", alt.Tooltip("date:T", title="since", format="%B %Y")],
+    )
+    first = partners.sort_values("date").iloc[0]
+    return finish(
+        chart,
+        title="Vietnam's strategic-level partners",
+        description=(f"One point per partner ({len(partners)} in all): the year it reached its present level, "
+                     f"comprehensive strategic partnership or strategic partnership. The earliest present level "
+                     f"in the data is {first.partner}'s, from {first.date.year}; most upgrades came after 2008."),
+        source=data.source_note(partners["source"]),
+    )

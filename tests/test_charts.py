@@ -78,3 +78,13 @@ def test_a_long_source_is_cut_under_the_title_but_kept_whole_in_the_description(
     assert all(f"[S{i}]" in subtitle for i in range(30)) and "example.org" not in subtitle
     assert subtitle.endswith("(titles and addresses: see References)")
     assert "[S29]" in charts.describe(spec)
+
+
+def test_partners_by_level_has_a_point_per_partner_and_real_sources():
+    from helpers import data
+
+    helpers.setup()
+    spec = charts.partners_by_level().to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert len(rows) == len(data.partnerships())
+    assert "[S2]" in charts.describe(spec)  # China's joint statement
