@@ -181,6 +181,46 @@ def _check_file(server, nb, bank, plan, when: str) -> list[str]:
     return problems
 
 
+def _grade_answered_notebook(server, nb, bank, plan) -> list[str]:
+    """Hand the browser-saved notebook in under an LMS-style name and grade it with the real command.
+
+    The answered notebook is kept in test-artifacts/answered/ so a person can grade it too.
+    """
+    import csv
+
+    from helpers.grading.cli import main as grade
+
+    saved = labdriver.read_ipynb(server, nb)
+    artifacts = labdriver.SCREENSHOTS.parent / "answered"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    (artifacts / f"{SET}.ipynb").write_text(json.dumps(saved), encoding="utf-8")
+    work = server.root.parent / "grading-run"
+    shutil.rmtree(work, ignore_errors=True)
+    submissions = work / "submissions"
+    submissions.mkdir(parents=True)
+    (submissions / f"nguyenvan_12345_67890_{SET}.ipynb").write_text(json.dumps(saved), encoding="utf-8")
+    if grade([str(submissions), "--out", str(work / "grades"), "--quiet", "--no-chart"]) != 0:
+        return [f"{nb}: the grading command failed on the browser-answered notebook"]
+    rows = list(csv.DictReader((work / "grades" / "gradebook.csv").open(encoding="utf-8")))
+    if len(rows) != 1:
+        return [f"{nb}: gradebook has {len(rows)} rows for one handed-in notebook"]
+    row, problems = rows[0], []
+    for ex in bank:
+        cell = row.get(f"{SET}/{ex.id}", "")
+        final = plan[ex.id][-1]
+        if ex.type == "text":
+            continue  # scored by the teacher against the rubric (freetext.csv)
+        if "right" in final.expect and cell != "" and float(cell) != ex.points:
+            problems.append(f"{nb}: graded {ex.id} ({ex.type}) at {cell}, expected full marks {ex.points}")
+        if cell == "":
+            problems.append(f"{nb}: the gradebook has no score for {ex.id} ({ex.type})")
+    texts = [ex.id for ex in bank if ex.type == "text"]
+    freetext = list(csv.DictReader((work / "grades" / "freetext.csv").open(encoding="utf-8")))
+    if texts and not any(any(t in str(v) for v in r.values()) for r in freetext for t in texts):
+        problems.append(f"{nb}: the short-text answer is missing from freetext.csv")
+    return problems
+
+
 def test_every_exercise_type_recorded_end_to_end(lab_server, offline_page):
     root = lab_server.root
     bank = load_set_bank(SET, root)
@@ -241,6 +281,10 @@ def test_every_exercise_type_recorded_end_to_end(lab_server, offline_page):
         # 3. Save; the file on disk carries every answer.
         labdriver.save_notebook(page, NB)
         problems = _check_file(lab_server, NB, bank, plan, "after answering and saving")
+        assert not problems, "\n".join(problems)
+
+        # 3b. Grade the notebook answered in this browser, as a teacher would (issue 4).
+        problems = _grade_answered_notebook(lab_server, NB, bank, plan)
         assert not problems, "\n".join(problems)
 
         # 4. Restart the kernel and run all: the answers are still shown, and still saved.
