@@ -13,18 +13,21 @@ import time
 FALLBACK_SETUP_CELL = "import helpers\nhelpers.setup()\nimport pandas, ipywidgets\n"
 
 
-def setup_cell() -> str:
-    """The course's setup cell as the students run it: the first code cell of the start notebook."""
+def setup_cells() -> dict[str, str]:
+    """Each notebook's setup cell (its first code cell), as the students run it."""
     import json
 
     from . import ROOT
 
-    try:
-        nb = json.loads((ROOT / "notebooks" / "00-start-here.ipynb").read_text(encoding="utf-8"))
-        cell = next(c for c in nb["cells"] if c["cell_type"] == "code")
-        return "".join(cell["source"])
-    except (OSError, StopIteration, ValueError):
-        return FALLBACK_SETUP_CELL
+    cells = {}
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+            cell = next(c for c in nb["cells"] if c["cell_type"] == "code")
+        except (OSError, StopIteration, ValueError):
+            continue
+        cells[path.stem] = "".join(cell["source"])
+    return cells or {"fallback": FALLBACK_SETUP_CELL}
 
 
 def _execute(client, code: str, timeout: float = 120) -> float:
@@ -42,27 +45,39 @@ def _execute(client, code: str, timeout: float = 120) -> float:
 
 
 def kernel_start_and_setup(trials: int = 5) -> dict:
-    """Median time to start a fresh python3 kernel, and what the setup cell adds to it."""
+    """Median time to start a fresh python3 kernel, and what each notebook's setup cell adds.
+
+    `setup_overhead_s` is the worst notebook's median: the figure the course promises to keep
+    under 1 s.
+    """
     from jupyter_client.manager import start_new_kernel
 
-    code = setup_cell()
-    starts, setups = [], []
+    from . import ROOT
+
+    cells = setup_cells()
+    starts: list[float] = []
+    setups: dict[str, list[float]] = {name: [] for name in cells}
     for _ in range(trials):
-        t0 = time.perf_counter()
-        km, kc = start_new_kernel(kernel_name="python3")
-        try:
-            _execute(kc, "pass")
-            starts.append(time.perf_counter() - t0)
-            setups.append(_execute(kc, code))
-        finally:
-            kc.stop_channels()
-            km.shutdown_kernel(now=True)
-    return {
+        for name, code in cells.items():
+            t0 = time.perf_counter()
+            km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT / "notebooks"))
+            try:
+                _execute(kc, "pass")
+                starts.append(time.perf_counter() - t0)
+                setups[name].append(_execute(kc, code))
+            finally:
+                kc.stop_channels()
+                km.shutdown_kernel(now=True)
+    medians = {name: statistics.median(v) for name, v in setups.items()}
+    worst = max(medians.values())
+    out = {
         "bare_kernel_start_s": statistics.median(starts),
-        "setup_overhead_s": statistics.median(setups),
-        "setup_overhead_ratio": statistics.median(setups) / statistics.median(starts),
+        "setup_overhead_s": worst,
+        "setup_overhead_ratio": worst / statistics.median(starts),
         "kernel_trials": trials,
     }
+    out.update({f"setup_overhead_s[{name}]": value for name, value in medians.items()})
+    return out
 
 
 def notebook_run_times() -> dict:
@@ -84,7 +99,7 @@ def notebook_run_times() -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers bench", description=__doc__)
-    parser.add_argument("--trials", type=int, default=5, help="fresh kernels for the start-cost figure")
+    parser.add_argument("--trials", type=int, default=3, help="fresh kernels for the start-cost figure")
     parser.add_argument("--submissions", type=int, default=1000, help="handed-in notebooks to grade")
     parser.add_argument("--only", choices=["start", "notebooks", "grading"], help="run one part only")
     args = parser.parse_args(argv)
