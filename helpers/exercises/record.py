@@ -84,9 +84,25 @@ def _load_notebook(notebook) -> dict:
     return json.loads(Path(notebook).read_text(encoding="utf-8"))
 
 
-def iter_records(notebook) -> Iterator[tuple[int, dict]]:
-    """(cell index, record) for each valid record in a notebook, in document order."""
-    nb = _load_notebook(notebook)
+def decode_record(value: Any) -> dict | None:
+    """A record as stored in an output: a JSON object, a JSON string, or a list of lines
+    (writers differ). None when it is none of these, or absurdly long."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        value = "".join(value)
+    if isinstance(value, str):
+        if len(value) > MAX_RECORD_CHARS * 2:
+            return None
+        try:
+            value = json.loads(value)
+        except (ValueError, RecursionError):
+            return None
+    return value if isinstance(value, dict) else None
+
+
+def raw_records(nb: dict) -> Iterator[tuple[int, dict | None]]:
+    """(cell index, decoded record or None) for every output carrying the record MIME type, in
+    document order; nothing is validated yet. The one walk over a notebook's outputs, shared by
+    the widgets (restoring answers) and the grader."""
     cells = nb.get("cells") if isinstance(nb, dict) else None
     if not isinstance(cells, list):
         return
@@ -98,16 +114,15 @@ def iter_records(notebook) -> Iterator[tuple[int, dict]]:
             continue
         for out in outputs:
             data = out.get("data") if isinstance(out, dict) else None
-            if not isinstance(data, dict) or MIME not in data:
-                continue
-            rec = data[MIME]
-            if isinstance(rec, (str, list)):  # some tools store JSON as text or as lines
-                try:
-                    rec = json.loads("".join(rec) if isinstance(rec, list) else rec)
-                except ValueError:
-                    continue
-            if validate_record(rec) is None:
-                yield index, rec
+            if isinstance(data, dict) and MIME in data:
+                yield index, decode_record(data[MIME])
+
+
+def iter_records(notebook) -> Iterator[tuple[int, dict]]:
+    """(cell index, record) for each valid record in a notebook, in document order."""
+    for index, rec in raw_records(_load_notebook(notebook)):
+        if rec is not None and validate_record(rec) is None:
+            yield index, rec
 
 
 def extract_records(notebook) -> list[dict]:

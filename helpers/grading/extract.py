@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..exercises.record import MAX_RECORD_CHARS, validate_record
+from ..exercises.record import raw_records, validate_record
 from . import COURSE, MIME
 
 MAX_FILE_MB = 25.0
@@ -116,20 +116,6 @@ def read_notebook_json(path: Path, max_mb: float = MAX_FILE_MB) -> dict:
     return nb
 
 
-def _record_value(value: Any) -> Any:
-    """The record as a dict: writers store it as a JSON object, a JSON string, or a list of lines."""
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        value = "".join(value)
-    if isinstance(value, str):
-        if len(value) > MAX_RECORD_CHARS * 2:
-            return None
-        try:
-            value = json.loads(value)
-        except (json.JSONDecodeError, RecursionError):
-            return None
-    return value if isinstance(value, dict) else None
-
-
 def extract(path: Path | str, max_mb: float = MAX_FILE_MB, course: str = COURSE) -> Extracted:
     """Every answer record in one handed-in notebook; the last one per exercise in cell order wins.
 
@@ -145,40 +131,28 @@ def extract(path: Path | str, max_mb: float = MAX_FILE_MB, course: str = COURSE)
         if isinstance(vnfr, dict) and isinstance(vnfr.get("set"), str):
             out.metadata_set = vnfr["set"]
     reasons: dict[str, int] = {}
-    for index, cell in enumerate(nb["cells"]):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+    for index, record in raw_records(nb):
+        if record is None:
+            reasons["a record that is not a JSON object"] = reasons.get("a record that is not a JSON object", 0) + 1
             continue
-        outputs = cell.get("outputs")
-        if not isinstance(outputs, list):
+        if record.get("course") != course:
+            out.other_courses.add(_short(record.get("course")))
             continue
-        for output in outputs:
-            if not isinstance(output, dict):
-                continue
-            data = output.get("data")
-            if not isinstance(data, dict) or MIME not in data:
-                continue
-            record = _record_value(data[MIME])
-            if record is None:
-                reasons["a record that is not a JSON object"] = reasons.get("a record that is not a JSON object", 0) + 1
-                continue
-            if record.get("course") != course:
-                out.other_courses.add(_short(record.get("course")))
-                continue
-            wrong = validate_record(record)
-            if wrong:
-                reasons[wrong] = reasons.get(wrong, 0) + 1
-                continue
-            set_id, ex_id, answer = record["set"], record["exercise"], record["answer"]
-            kind = record.get("type")
-            out.records.pop((set_id, ex_id), None)  # re-insert so dict order is cell order of the winner
-            out.records[(set_id, ex_id)] = Record(
-                set=set_id,
-                exercise=ex_id,
-                type=kind if isinstance(kind, str) else "",
-                answer=answer,
-                saved=parse_time(record.get("saved")),
-                cell=index,
-            )
+        wrong = validate_record(record)
+        if wrong:
+            reasons[wrong] = reasons.get(wrong, 0) + 1
+            continue
+        set_id, ex_id, answer = record["set"], record["exercise"], record["answer"]
+        kind = record.get("type")
+        out.records.pop((set_id, ex_id), None)  # re-insert so dict order is cell order of the winner
+        out.records[(set_id, ex_id)] = Record(
+            set=set_id,
+            exercise=ex_id,
+            type=kind if isinstance(kind, str) else "",
+            answer=answer,
+            saved=parse_time(record.get("saved")),
+            cell=index,
+        )
     for reason, n in reasons.items():
         out.problems.append(f"{n} answer record(s) ignored: {_short(reason, 150)}")
     return out
