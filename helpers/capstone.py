@@ -74,6 +74,9 @@ FTAS_IN_READING = {
 }
 """The free trade agreements the integration reading lists by 2018 [hien2018 ¶15]."""
 FTA_CITE = "hien2018 ¶15"
+FTA_NOTES = {p: ("as the integration reading lists them in 2018; it counts the agreement with the EU as signed, "
+                 "but the course data date the signing of the EVFTA to 30 June 2019 (M12)") for p in EU_MEMBERS}
+"""Where the reading's list of agreements and the course data disagree."""
 
 
 def partners() -> list[str]:
@@ -135,7 +138,7 @@ def fact_sheet(partner: str, upgrades=None, milestones=None):
     if partner in FTAS_IN_READING:
         rows.append({"sort": pd.Timestamp("2018-09-26"), "date": "by 2018", "year": 2018,
                      "what": FTAS_IN_READING[partner], "kind": "trade agreement", "source": FTA_CITE,
-                     "note": "as the integration reading lists them in 2018"})
+                     "note": FTA_NOTES.get(partner, "as the integration reading lists them in 2018")})
     frame = pd.DataFrame(rows, columns=["sort", "date", "year", "what", "kind", "source", "note"])
     frame = frame.sort_values("sort", kind="stable").drop(columns="sort").reset_index(drop=True)
     frame.attrs["partner"] = partner
@@ -399,7 +402,7 @@ CONCEPTS = {
         ("history-source", "source 1: the history of struggle for independence", "quy2024 ¶15"),
         ("culture-source", "source 2: culture, tolerance and hospitality", "quy2024 ¶16"),
         ("development-source", "source 3: development goals and achievements", "quy2024 ¶17"),
-        ("policy-source", "source 4: foreign policy and matching words with deeds", "quy2024 ¶19"),
+        ("policy-source", "source 4: foreign policy and matching words with deeds", "quy2024 ¶19–22"),
         ("ordering-2030", "to 2030: foreign policy first, then development, culture, history", "quy2024 ¶26"),
         ("speech-definition", "the 2016 speech: righteous cause, national unity, world sympathy", "trong2016 ¶3"),
     ),
@@ -417,23 +420,23 @@ CONCEPTS = {
         ("congress-formula", "the 12th Congress formula: supreme national interests, independence, reliable partner", "hien2018 ¶8"),
         ("economic-central", "economic integration is central; other fields support it", "hien2018 ¶13"),
         ("economic-field", "field 1: economic integration, FTAs, exports and FDI", "hien2018 ¶15"),
-        ("culture-field", "field 2: cultural, social and environmental integration", "hien2018 ¶16"),
-        ("security-field", "field 3: politics, defence and security", "hien2018 ¶19"),
+        ("culture-field", "field 2: cultural, social and environmental integration", "hien2018 ¶16–18"),
+        ("security-field", "field 3: politics, defence and security", "hien2018 ¶19–21"),
         ("lesson-leadership", "lesson 1: Party leadership and the whole political system", "hien2018 ¶23"),
         ("lesson-forecasting", "lesson 2: know the world, forecast, perfect institutions", "hien2018 ¶24"),
         ("lesson-purpose", "lesson 3: the purpose is national interests and people's lives", "hien2018 ¶25"),
-        ("lesson-risks", "lesson 4: risks of integration, from shocks to \u201cpeaceful evolution\u201d", "hien2018 ¶27"),
+        ("lesson-risks", "lesson 4: risks of integration, from shocks to \u201cpeaceful evolution\u201d", "hien2018 ¶26–28"),
     ),
     "deepening relations": (
-        ("three-conditions", "depth rests on interests, institutions, identity and values", "quytung2009 ¶7"),
+        ("three-conditions", "depth rests on interests, institutions, identity and values", "quytung2009 ¶7–10"),
         ("entwinement", "interest entwinement: one party could not be without the other", "quytung2009 ¶19"),
-        ("mechanisms", "tight or loose cooperative mechanisms", "quytung2009 ¶26"),
+        ("mechanisms", "tight or loose cooperative mechanisms", "quytung2009 ¶26–27"),
         ("we-feeling", "a shared \u201cwe-feeling\u201d among elites and publics", "quytung2009 ¶32"),
         ("width-first", "depth needs a given width", "quytung2009 ¶34"),
         ("confidence-table", "the confidence \u00d7 cooperation table", "quytung2009 ¶38"),
-        ("degrees", "the four degrees of confidence: words and deeds", "quytung2009 ¶40"),
-        ("capacity", "capacity to manage relations in depth", "quytung2009 ¶45"),
-        ("partnership-model", "the partnership model: developed, institutionalised, managed projects", "quytung2009 ¶48"),
+        ("degrees", "the four degrees of confidence: words and deeds", "quytung2009 ¶40–43"),
+        ("capacity", "capacity to manage relations in depth", "quytung2009 ¶45–46"),
+        ("partnership-model", "the partnership model: developed, institutionalised, managed projects", "quytung2009 ¶48–50"),
     ),
 }
 """The concepts a memo can use, by theme: (id, label, the paragraph that defines it)."""
