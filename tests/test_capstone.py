@@ -1,6 +1,7 @@
 """Notebook 05 (capstone): fact sheets, the readings on a partner, charts, the memo outline, the rubric."""
 from __future__ import annotations
 
+import copy
 import re
 
 import pytest
@@ -82,10 +83,15 @@ def test_years_to_top_counts_calendar_years_and_leaves_out_china():
     assert list(years["years"]) == sorted(years["years"])
 
 
-def test_fact_sheet_html_escapes_and_summarises():
+def test_fact_sheet_html_escapes_and_summarises(monkeypatch):
     out = cap.fact_sheet_html("Japan")
     assert "the 6th of 14 partners" in out and "<table" in out
     assert "not (yet) at the top level" in cap.fact_sheet_html("Spain")
+    sheet = cap.fact_sheet("Japan")
+    sheet.loc[sheet.index[0], "what"] = "<script>alert(1)</script> & co"
+    monkeypatch.setattr(cap, "fact_sheet", lambda partner: sheet)
+    out = cap.fact_sheet_html("Japan")
+    assert "<script" not in out and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in out
 
 
 # --------------------------------------------------------------------------- the readings on a partner
@@ -222,12 +228,21 @@ def test_single_key_matches_the_data():
     assert skipped == ["United States"] and dict(ex.spec["options"])[ex.answer] == "The United States"
 
 
-def test_rubric_comes_from_the_bank_and_handles_an_edition_without_it():
+def test_rubric_comes_from_the_bank_and_handles_an_edition_without_it(monkeypatch):
     table = cap.rubric_table()
     assert len(table) == 7 and all(len(c) >= 3 for c in table["criteria"])
     text = cap.rubric_markdown()
     first = table.iloc[0]["criteria"][0]
     assert first in text and "points" in text
+    assert "held by your teacher" not in text
+    # an edition whose bank carries no rubric: the sections stay, the criteria are said to be elsewhere
+    without = copy.deepcopy(bank.load_set_bank(cap.SET_ID))
+    for ex in without:
+        ex.spec.pop("rubric", None)
+    monkeypatch.setattr("helpers.exercises.load_set_bank", lambda set_id, root=None: without)
+    assert list(cap.rubric_table()["criteria"]) == [[]] * 7
+    text = cap.rubric_markdown()
+    assert first not in text and text.count("The criteria are held by your teacher in this edition") == 7
 
 
 def test_references_list_every_reading_and_every_data_code():

@@ -279,12 +279,18 @@ def test_bad_input_names_file_line_and_field(name, line, field, words):
     assert str(err).startswith(f"{FIXTURES / name}.csv:{line} [{field}]")
 
 
-def test_bad_fixtures_differ_from_good_ones_only_where_intended():
-    """Each bad partnerships fixture keeps the good file's shape, so the error comes from its one fault."""
-    for path in FIXTURES.glob("partnerships--*.csv"):
-        with open(path, encoding="utf-8", newline="") as fh:
-            rows = list(csv.reader(fh))
-        assert rows[0] == list(data.SCHEMAS["partnerships"].columns), path.name
+@pytest.mark.parametrize("name, line", [(b[0], b[1]) for b in BAD if b[1] > 1], ids=lambda x: str(x))
+def test_bad_fixtures_differ_from_good_ones_only_where_intended(name, line, tmp_path):
+    """Each bad fixture keeps its table's columns and loads once its one faulty line is removed,
+    so the error the test above expects comes from that fault and nothing else."""
+    table = name.split("--")[0]
+    with open(FIXTURES / f"{name}.csv", encoding="utf-8", newline="") as fh:
+        lines = fh.read().splitlines(keepends=True)
+    assert next(csv.reader(lines[:1])) == list(data.SCHEMAS[table].columns), name
+    del lines[line - 1]
+    (tmp_path / "sources.csv").write_bytes((FIXTURES / "sources.csv").read_bytes())
+    (tmp_path / f"{name}.csv").write_text("".join(lines), encoding="utf-8")
+    data.load(name, tmp_path)  # raises CourseFileError if another fault is left
 
 
 def test_unknown_source_code_in_the_real_folder_would_be_caught(tmp_path):

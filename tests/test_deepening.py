@@ -1,6 +1,8 @@
 """Notebook 04 (deepening relations): its data helpers, charts, scorecard logic and widget."""
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -88,10 +90,15 @@ def test_the_module_cites_only_existing_paragraphs():
 
 
 def test_result_html_marks_one_cell_and_escapes_text():
-    html = dp.scorecard_html(dp.scorecard(1, 1, 2, 1))
+    card = dp.scorecard(1, 1, 2, 1)
+    html = dp.scorecard_html(card)
     assert html.count("this relationship") == 1
     assert "3. Good partner/potential friend \u2190 this relationship" in html
-    assert "<script" not in html
+    hostile = dataclasses.replace(card, verdict="<script>alert(1)</script>", depth="a & b",
+                                  notes=["<img src=x onerror=alert(2)>"], citations=["<i>x</i>"])
+    html = dp.scorecard_html(hostile)
+    assert "<script" not in html and "<img" not in html and "<i>" not in html
+    assert "&lt;script&gt;" in html and "a &amp; b" in html and "&lt;img src=x" in html and "&lt;i&gt;x" in html
 
 
 def test_widget_updates_its_verdict_and_loads_examples():

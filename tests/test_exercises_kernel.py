@@ -2,15 +2,13 @@
 shows the exercise, and a fresh kernel ("restart and run all") restores and re-emits it."""
 from __future__ import annotations
 
-import os
 import shutil
 
+import nbclient
 import nbformat
 import pytest
 
 from helpers.exercises import record as rec
-
-nbclient = pytest.importorskip("nbclient")
 
 SETUP = 'from helpers import exercises\nex = exercises.load_set("00-start-here")'
 SHOW = 'ex.show("start-soft-power-meaning")'

@@ -102,6 +102,11 @@ def test_validate_record_rejects_malformed_records(bad):
     assert rec.validate_record(bad)
 
 
+def test_validate_record_accepts_well_formed_records():
+    assert rec.validate_record(r()) is None
+    assert rec.validate_record(rec.build_record("01-x", "e2", "grid", {"i": ["high", "more"]})) is None
+
+
 def notebook_with_records(path, outputs_per_cell):
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}

@@ -5,9 +5,9 @@ import csv
 from pathlib import Path
 
 import nbformat
-import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
+from helpers import ROOT
 from helpers.exercises.record import build_record, bundle
 from helpers.grading.cli import main
 from helpers.grading.keys import load_banks
@@ -34,8 +34,13 @@ def handed_in(path: Path, set_id: str, answer_of) -> Path:
     return path
 
 
-@pytest.mark.skipif(not BANKS, reason="the course has no exercise banks yet")
+def test_the_grader_loads_every_bank_of_the_course():
+    assert set(BANKS) == {p.stem for p in (ROOT / "course" / "exercises").glob("*.yml")}
+    assert "00-start-here" in BANKS
+
+
 def test_every_set_of_the_course_is_graded_with_full_marks_for_the_key(tmp_path):
+    assert BANKS
     for set_id in BANKS:
         handed_in(tmp_path / "subs" / f"keymaster_1_1_{set_id}.ipynb", set_id, right_answer)
         handed_in(tmp_path / "subs" / f"blank_2_1_{set_id}.ipynb", set_id, lambda ex: None)

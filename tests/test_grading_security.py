@@ -13,6 +13,7 @@ from nbformat.v4 import new_code_cell, new_output
 from helpers import ROOT
 from helpers.grading import MIME, synthetic
 from helpers.grading.cli import main
+from helpers.grading.extract import extract
 
 SET = "01-soft-power"
 
@@ -98,18 +99,21 @@ def test_crafted_answers_and_claims_of_credit_score_nothing(tmp_path):
 def test_a_bool_is_not_the_number_one(tmp_path):
     bank = tmp_path / "bank"
     path = synthetic.write_bank(bank, SET)
-    text = path.read_text().replace("answer: 30", "answer: 1")
-    path.write_text(text)
-    synthetic.answer_notebook(tmp_path / "subs" / "a.ipynb", SET, {"x01-numeric": True})
-    main([str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--bank", str(bank), "--quiet"])
-    assert float(read_csv(tmp_path / "out" / "gradebook.csv")[0]["01-soft-power/x01-numeric"]) == 0.0
+    text = path.read_text()
+    assert text.count("answer: 30") == 1  # the numeric key the edit below turns into 1
+    path.write_text(text.replace("answer: 30", "answer: 1"))
+    synthetic.answer_notebook(tmp_path / "subs" / "bool_1_1_01-soft-power.ipynb", SET, {"x01-numeric": True})
+    synthetic.answer_notebook(tmp_path / "subs" / "one_2_2_01-soft-power.ipynb", SET, {"x01-numeric": 1})
+    assert main([str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--bank", str(bank), "--quiet"]) == 0
+    book = {r["student_id"]: r for r in read_csv(tmp_path / "out" / "gradebook.csv")}
+    assert float(book["canvas:1"]["01-soft-power/x01-numeric"]) == 0.0  # true is not 1
+    assert float(book["canvas:2"]["01-soft-power/x01-numeric"]) > 0.0   # while the number 1 is right
 
 
 def test_feedback_escapes_everything_a_student_wrote(tmp_path):
     bank = tmp_path / "bank"
     synthetic.write_bank(bank, SET)
     evil = "<script>alert('x')</script><img src=x onerror=alert(1)>"
-    subs = tmp_path / "subs" / f"{evil[:8]}dir"
     synthetic.answer_notebook(tmp_path / "subs" / "<b>bold</b>_3_4_01-soft-power.ipynb", SET,
                               {"x01-text": evil, "x01-single": "a"})
     main([str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--bank", str(bank), "--quiet"])
@@ -117,8 +121,8 @@ def test_feedback_escapes_everything_a_student_wrote(tmp_path):
     assert len(pages) == 1
     html = pages[0].read_text(encoding="utf-8")
     assert "<script>" not in html and "<img" not in html and "<b>bold" not in html
-    assert "&lt;script&gt;alert(" in html
-    assert subs  # the folder name is never created: only the answer carries the payload
+    assert "&lt;script&gt;alert(" in html and "&lt;img src=x onerror" in html  # shown, as text
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html  # the file name is shown too, as text
 
 
 def test_spreadsheet_formulas_in_student_text_are_neutralised(tmp_path):
@@ -138,3 +142,6 @@ def test_the_record_mime_bundle_is_read_as_data_only(tmp_path):
             if MIME in o.get("data", {})]
     assert recs and all(type(r) is dict for r in recs)
     nbformat.validate(nbformat.reads(nb_path.read_text(), as_version=4))
+    got = extract(nb_path)
+    assert got.problems == [] and list(got.records) == [(SET, "x01-single")]
+    assert got.records[(SET, "x01-single")].answer == "a"

@@ -174,11 +174,20 @@ def test_paragraph_markdown_escapes_html_and_marks_footnotes():
 
 
 def test_glossary_rows_link_citations_that_exist():
-    rows = publish.glossary_rows(load_readings())
+    readings = load_readings()
+    rows = publish.glossary_rows(readings)
     assert rows and all(r["english"] and r["vietnamese"] for r in rows)
-    for r in rows:
-        for c in r["cites"]:
-            assert c["href"] == "" or c["href"].startswith("readings/")
+    cites = [c for r in rows for c in r["cites"]]
+    assert cites
+    for c in cites:  # the course's glossary cites only paragraphs that exist: every one is a link
+        m = publish.CITE_LINK_RE.match(c["text"])
+        assert c["href"] == f"readings/{m.group(1)}.html#p{int(m.group(2))}", c
+    # a citation of a reading (or paragraph) that does not exist is left as text, not a dead link
+    without = {rid: r for rid, r in readings.items() if rid != "quy2024"}
+    hrefs = {c["text"]: c["href"] for r in publish.glossary_rows(without) for c in r["cites"]}
+    quy = [h for text, h in hrefs.items() if text.startswith("[quy2024 ")]
+    assert quy and set(quy) == {""}
+    assert any(h.startswith("readings/") for text, h in hrefs.items() if not text.startswith("[quy2024 "))
     assert publish._bracket_cites("quy2024 ¶12; hien2018 ¶3") == "[quy2024 ¶12] [hien2018 ¶3]"
     assert publish._bracket_cites("[quy2024 ¶12]") == "[quy2024 ¶12]"
 

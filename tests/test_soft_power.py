@@ -1,6 +1,7 @@
 """helpers.soft_power: the charts, tables and the "soft or hard?" sorter of notebook 01."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -70,9 +71,15 @@ def test_bad_input_is_refused_with_a_clear_message():
 
 
 def test_verdict_html_escapes_and_marks_the_status():
-    out = sp.verdict_html(sp.judge("food-festival", "culture", "soft"))
-    assert 'role="status"' in out and "&quot;" not in out.split(">", 1)[0]
-    assert "<script" not in out
+    right = sp.verdict_html(sp.judge("food-festival", "culture", "soft"))
+    wrong = sp.verdict_html(sp.judge("food-festival", "culture", "hard"))
+    assert right.startswith('<div role="status"') and wrong.startswith('<div role="status"')
+    assert right.split(">", 1)[0] != wrong.split(">", 1)[0]  # right and wrong are marked apart
+    hostile = dataclasses.replace(sp.judge("food-festival", "culture", "soft"),
+                                  message='<script>alert(1)</script> "Right" & <b>bold</b>')
+    out = sp.verdict_html(hostile)
+    assert "<script" not in out and "<b>" not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out and "&amp; &lt;b&gt;bold&lt;/b&gt;" in out
 
 
 # --------------------------------------------------------------------------- the widget

@@ -8,7 +8,7 @@ import shutil
 import pytest
 import yaml
 
-from helpers import ROOT, data, readings, teaching
+from helpers import ROOT, readings, teaching
 from helpers.errors import CourseFileError
 from helpers.exercises import bank
 
@@ -68,18 +68,6 @@ def test_every_citation_in_the_course_pages_exists_and_is_well_formed():
         malformed = [m.group(0) for m in LOOSE_CITE_RE.finditer(text) if not readings.CITE_RE.fullmatch(m.group(0))]
         assert malformed == [], (name, malformed)
     assert readings.CITE_RE.search(texts["instructor-guide.md"]), "the guide's model answers cite the readings"
-
-
-def test_every_glossary_cite_resolves():
-    codes = set(data.sources()["code"])
-    for row in data.glossary().itertuples():
-        assert row.definition.strip() and row.cite.strip(), row.english
-        for token in data.split_source(row.cite):
-            if data.CODE_RE.match(token):
-                assert token in codes, (row.english, token)
-            else:
-                assert readings.check_citations(f"[{token}]") == [], (row.english, token)
-                assert readings.CITE_RE.fullmatch(f"[{token}]"), (row.english, token)
 
 
 def test_syllabus_names_every_notebook_and_every_reading():

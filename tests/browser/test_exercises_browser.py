@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import warnings
 
 import pytest
 
@@ -31,19 +30,6 @@ LONG_TEXT = (
     "the sympathy of peace-loving peoples [trong2016 ¶3]. That is a political definition rather "
     "than Nye's culture, values and policies, relayed by a reporter, not argued by a scholar."
 )
-
-
-def _demo_notebook(bank) -> dict:
-    """Used only while notebooks/00-start-here.ipynb does not exist: one cell per exercise."""
-    cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-              "source": f"from helpers import exercises\nex = exercises.load_set({SET!r})\nex"}]
-    for exercise in bank:
-        cells.append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-                      "source": f"ex.show({exercise.id!r})"})
-    cells.append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-                  "source": "ex.progress()"})
-    return {"nbformat": 4, "nbformat_minor": 5, "cells": cells, "metadata": {
-        "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}}}
 
 
 def _right_values(ex):
@@ -225,11 +211,8 @@ def test_every_exercise_type_recorded_end_to_end(lab_server, offline_page):
     root = lab_server.root
     bank = load_set_bank(SET, root)
     nb_path = root / NB
-    original = nb_path.read_bytes() if nb_path.exists() else None
-    if original is None:
-        warnings.warn(f"{NB} does not exist yet: the exercises are tested in a generated demo notebook")
-        nb_path.parent.mkdir(parents=True, exist_ok=True)
-        nb_path.write_text(json.dumps(_demo_notebook(bank)))
+    assert nb_path.is_file(), f"{NB} is missing: the exercises are tested in the course's own notebook"
+    original = nb_path.read_bytes()
     store = nb_path.parent / ".answers"
     shutil.rmtree(store, ignore_errors=True)
     types = {ex.type for ex in bank}
@@ -274,9 +257,9 @@ def test_every_exercise_type_recorded_end_to_end(lab_server, offline_page):
         assert store.is_dir() and (store / f"{SET}.json").is_file(), \
             f"{NB}: no answer store written at {store / (SET + '.json')}"
         progress = page.locator(".vnfr-progress")
-        if progress.count():
-            text = progress.last.inner_text()
-            assert f"Answered {len(bank)} of {len(bank)}" in text, f"{NB}: progress shows {text!r}"
+        assert progress.count(), f"{NB}: no progress line (ex.progress()) is shown"
+        text = progress.last.inner_text()
+        assert f"Answered {len(bank)} of {len(bank)}" in text, f"{NB}: progress shows {text!r}"
 
         # 3. Save; the file on disk carries every answer.
         labdriver.save_notebook(page, NB)
@@ -315,8 +298,5 @@ def test_every_exercise_type_recorded_end_to_end(lab_server, offline_page):
             labdriver.close_notebook(page, NB)
         except Exception:
             pass
-        if original is None:
-            nb_path.unlink(missing_ok=True)
-        else:
-            nb_path.write_bytes(original)
+        nb_path.write_bytes(original)
         shutil.rmtree(store, ignore_errors=True)

@@ -2,8 +2,8 @@
 open from disk (file://), show their text and charts, and fetch nothing from anywhere; and the
 notebook presents as slides inside JupyterLab (jupyterlab-rise) with live charts.
 
-Builds only what the tests need: 00-start-here (or, while it does not exist, a small notebook
-written here) into a temporary folder.
+Builds only what the tests need: 00-start-here into a temporary folder; a small notebook written
+here checks the widget note and live widgets in the slideshow.
 """
 from __future__ import annotations
 
@@ -53,14 +53,10 @@ def first_heading(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def source_notebook(tmp_path_factory) -> Path:
-    """00-start-here if it exists, else the sample notebook (in a temporary folder)."""
-    if START.is_file():
-        return START
-    folder = tmp_path_factory.mktemp("nb")
-    path = folder / "sample-lecture.ipynb"
-    nbformat.write(sample_notebook(), path)
-    return path
+def source_notebook() -> Path:
+    """00-start-here, the notebook a lecturer opens first."""
+    assert START.is_file(), f"{START} is missing: the offline editions are tested on the course's own notebook"
+    return START
 
 
 @pytest.fixture(scope="module")
