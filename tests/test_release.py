@@ -276,3 +276,25 @@ def test_rebuilding_replaces_an_earlier_edition(built, tmp_path):
     (out / "stale.txt").write_text("old")
     build(out, root)
     assert not (out / "stale.txt").exists()
+
+
+@pytest.mark.parametrize("name", ["00-start-here", "05-capstone"])  # a practice set and an assessment set
+def test_edition_notebooks_run_top_to_bottom_on_the_editions_own_files(built, tmp_path, monkeypatch, name):
+    """Restart-and-run-all, as a student would, with the edition's helpers, banks and data only."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    _, out = built
+    monkeypatch.setenv("PYTHONPATH", str(out))  # the edition's own helpers, ahead of the instructor's
+    monkeypatch.delenv("VNFR_ROOT", raising=False)
+    monkeypatch.setenv("VNFR_ANSWERS_DIR", str(tmp_path / "answers"))
+    nb = nbformat.read(out / "notebooks" / f"{name}.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import helpers\nprint(helpers.ROOT)"))
+    NotebookClient(nb, kernel_name="python3", timeout=120,
+                   resources={"metadata": {"path": str(out / "notebooks")}}).execute()
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    errors = [o for c in code for o in c.outputs if o.output_type == "error"]
+    assert not errors, "\n".join(errors[0].get("traceback", []))[-2000:]
+    assert code[-1].outputs[0]["text"].strip() == str(out)
+    widgets = [o for c in code for o in c.outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert len(widgets) >= 8
