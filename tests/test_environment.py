@@ -24,11 +24,12 @@ def pyproject_requirements() -> dict[str, str]:
 def conda_requirements() -> dict[str, str]:
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     out = {}
-    for dep in env["dependencies"]:
-        if isinstance(dep, str):
-            name, spec = _split(dep)
-            if name not in {"python", "pip"}:
-                out[name] = spec
+    pip = [d for dep in env["dependencies"] if isinstance(dep, dict) for d in dep.get("pip", [])]
+    for dep in [d for d in env["dependencies"] if isinstance(d, str)] + [d for d in pip if d != "-e ."]:
+        name, spec = _split(dep)
+        if name not in {"python", "pip"}:
+            assert name not in out, f"{name} is listed twice in environment.yml"
+            out[name] = spec
     return out
 
 
