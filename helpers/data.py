@@ -363,13 +363,16 @@ def upgrades(folder: Path | str | None = None):
     return frame.sort_values(["partner", "since"], kind="stable").reset_index(drop=True)
 
 
-def level_on(date, folder: Path | str | None = None):
-    """Each partner's level on `date` (partners with no partnership yet are left out)."""
+def level_on(date, folder: Path | str | None = None, steps=None):
+    """Each partner's level on `date` (partners with no partnership yet are left out).
+
+    `steps` is an `upgrades()` table to use instead of the course's (tests pass small ones).
+    """
     import pandas as pd
 
-    steps = upgrades(folder)
-    steps = steps[steps["since"] <= pd.Timestamp(date)]
-    return steps.groupby("partner", sort=True).tail(1).reset_index(drop=True)
+    steps = upgrades(folder) if steps is None else steps
+    steps = steps[steps["since"] <= pd.Timestamp(date)].sort_values("since", kind="stable")
+    return steps.groupby("partner", sort=True).tail(1).sort_values("partner").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- captions

@@ -126,8 +126,7 @@ def level_counts(upgrades=None, years=None):
         years = range(2000, int(steps["since"].dt.year.max()) + 1)
     rows = []
     for year in years:
-        cut = steps[steps["since"] <= pd.Timestamp(year=year, month=12, day=31)]
-        current = cut.sort_values("since").groupby("partner").tail(1)
+        current = data.level_on(pd.Timestamp(year=year, month=12, day=31), steps=steps)
         for level in data.LEVELS:
             rows.append({"year": year, "level": level, "partners": int((current["level"] == level).sum())})
     return pd.DataFrame(rows)
