@@ -5,6 +5,7 @@
   bench                         print speed and memory figures
   slides [--out DIR]            HTML slides of the notebooks, opening with no network
   site [--out DIR]              the reader edition: static HTML of notebooks, readings, glossary
+  slideshow [--check]           give the notebooks the slide metadata the live slideshow reads
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ COMMANDS = {
     "bench": "helpers.bench",
     "slides": "helpers.publish:slides_main",
     "site": "helpers.publish:site_main",
+    "slideshow": "helpers.slideshow",
     "teaching": "helpers.teaching",
 }
 
