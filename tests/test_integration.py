@@ -301,7 +301,7 @@ def test_notebook_citations_exist_and_cells_are_slides():
     text = "\n".join("".join(c["source"]) for c in nb["cells"])
     assert readings.check_citations(text) == []
     kinds = {"slide", "subslide", "fragment", "-", "skip"}
-    assert all(c["metadata"]["slideshow"]["slide_type"] in kinds for c in nb["cells"])
+    assert all(c["metadata"].get("slideshow", {}).get("slide_type", "-") in kinds for c in nb["cells"])
     first_code = next(c for c in nb["cells"] if c["cell_type"] == "code")
     assert "".join(first_code["source"]).startswith(
         "import helpers\nhelpers.setup()\nfrom helpers import readings, data, charts, exercises, outline")

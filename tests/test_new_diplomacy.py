@@ -235,7 +235,7 @@ def test_notebook_setup_cell_and_slides(notebook):
     first_code = notebook["cells"].index(code[0])
     assert "Just run this cell" in "".join(notebook["cells"][first_code - 1]["source"])
     allowed = {"slide", "subslide", "fragment", "-", "skip"}
-    assert all(c["metadata"]["slideshow"]["slide_type"] in allowed for c in notebook["cells"])
+    assert all(c["metadata"].get("slideshow", {}).get("slide_type", "-") in allowed for c in notebook["cells"])
 
 
 def test_notebook_shows_every_exercise_once(notebook, bank):

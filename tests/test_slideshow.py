@@ -9,8 +9,12 @@ import json
 import pytest
 from nbformat import v4
 
-from helpers import slideshow
+from helpers import ROOT, slideshow
 from helpers.__main__ import main as cli
+from helpers.exercises.bank import load_all
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
 
 def _nb(*cells):
     return json.loads(json.dumps(v4.new_notebook(cells=list(cells))))
@@ -100,3 +104,33 @@ def test_adapt_file_rewrites_only_when_needed_and_check_reports(tmp_path, capsys
     assert text.endswith("}\n") and '\n "cells": [' in text  # the course's JSON layout
     assert slideshow.adapt_file(path) is False and path.read_text(encoding="utf-8") == text
     assert cli(["slideshow", "--check", str(path)]) == 0
+
+
+# ------------------------------------------------------------------------- the course notebooks
+
+@pytest.fixture(scope="module")
+def banks():
+    return load_all(check_citations=False)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_is_adapted_for_the_slideshow(path):
+    assert not slideshow.adapt_file(path, write=False), \
+        f"{path.name}: slide metadata out of date; run `python -m helpers slideshow` and commit the result"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_exercise_is_on_a_slide_with_its_code_hidden_there_only(path, banks):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    on_slides = slideshow.cells_on_slides(nb)
+    shown = slideshow.shown_exercises(nb)
+    bank = banks[path.stem]
+    assert sorted(shown) == sorted(e.id for e in bank), f"{path.name}: exercises shown differ from the bank"
+    for ex_id, index in shown.items():
+        cell = nb["cells"][index]
+        where = f"{path.name}, cell {index} ({ex_id})"
+        assert index in on_slides, f"{where}: not on any slide of the slideshow"
+        assert slideshow.input_hidden_on_slides(cell), f"{where}: its code shows on the slide"
+        assert not slideshow.input_hidden_in_notebook(cell), f"{where}: its code is hidden in the notebook"
+    assert slideshow.prompt_overlay_hidden_on_slides(nb)
+    assert slideshow.screens(nb)[0].first == 0 and len(slideshow.screens(nb)) >= 5

@@ -195,7 +195,7 @@ def test_notebook_shows_every_exercise_and_cites_only_existing_paragraphs():
     shown = re.findall(r'ex\.show\("([a-z0-9-]+)"\)', text)
     assert sorted(shown) == sorted(e.id for e in load_bank(BANK))
     for cell in nb["cells"]:
-        assert cell["metadata"]["slideshow"]["slide_type"] in {"slide", "subslide", "fragment", "-", "skip"}
+        assert cell["metadata"].get("slideshow", {}).get("slide_type", "-") in {"slide", "subslide", "fragment", "-", "skip"}
     first_code = next(c for c in nb["cells"] if c["cell_type"] == "code")
     assert "".join(first_code["source"]).startswith(
         "import helpers\nhelpers.setup()\nfrom helpers import readings, data, charts, exercises, outline")
