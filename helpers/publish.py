@@ -495,8 +495,13 @@ def notebook_title(nb, fallback: str) -> str:
 
 
 def export_slides(nb, name: str) -> str:
+    from .slideshow import input_hidden_on_slides
+
     exp = _exporter("slides")
     nb = offline_outputs(nb)
+    for cell in nb.cells:  # the code the live slideshow hides (helpers.slideshow) is left out here too
+        if input_hidden_on_slides(cell):
+            cell.metadata["transient"] = {"remove_source": True}
     nb.metadata["title"] = f"{notebook_title(nb, name)}"
     body, _ = exp.from_notebook_node(nb, resources={"metadata": {"name": name}})
     return body

@@ -151,6 +151,21 @@ def test_the_exporters_templates_have_no_cdn(tmp_path):
     assert 'src="reveal.js/dist/reveal.js"' in (tmp_path / "slides.html").read_text()
 
 
+def test_exported_slides_leave_out_the_code_the_live_slideshow_hides():
+    from helpers import slideshow
+
+    nb = slideshow.adapt_notebook(json.loads(json.dumps(_executed_notebook())))
+    nb["cells"].append(v4.new_code_cell("answer = 6 * 7"))
+    nb["cells"].append(v4.new_markdown_cell("Markdown stays."))
+    assert slideshow.input_hidden_on_slides(nb["cells"][1])
+    body = publish.export_slides(nbformat.from_dict(nb), "t")
+    inputs = re.findall(r'class="jp-InputArea jp-Cell-inputArea"', body)
+    assert len(inputs) == 3, inputs  # title, `answer = ...` and the Markdown cell; not `ex.show('x')`
+    assert '<span class="n">show</span>' not in body and '<span class="n">answer</span>' in body
+    assert "Markdown stays." in body
+    assert publish.WIDGET_NOTE in body  # the exercise's output is still there
+
+
 # ------------------------------------------------------------------------------- the readings
 
 def test_reading_page_has_header_facts_and_paragraph_anchors():

@@ -1,13 +1,12 @@
 """The offline editions in a real browser with the network cut: a slide deck and the reader edition
-open from disk (file://), show their text and charts, and fetch nothing from anywhere; and the
-notebook presents as slides inside JupyterLab (jupyterlab-rise) with live charts.
+open from disk (file://), show their text and charts, and fetch nothing from anywhere. (The live
+slideshow inside JupyterLab is tested in test_slideshow_browser.py.)
 
 Builds only what the tests need: 00-start-here into a temporary folder; a small notebook written
-here checks the widget note and live widgets in the slideshow.
+here checks the widget note.
 """
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
@@ -24,7 +23,6 @@ START = labdriver.REPO / "notebooks" / "00-start-here.ipynb"
 MARKS = ("svg.marks .mark-line path, svg.marks .mark-symbol path, svg.marks .mark-rect path, "
          "svg.marks .mark-area path, svg.marks .mark-rule line, svg.marks .mark-arc path, "
          "svg.marks .mark-point path, svg.marks .mark-text text")
-RISE_COMMAND = "RISE:slideshow"
 
 
 def sample_notebook() -> nbformat.NotebookNode:
@@ -202,93 +200,3 @@ def test_widget_note_replaces_widgets_in_the_reader_edition(tmp_path, file_page)
     assert _visible_chart_with_marks(page) == 1
     cite = page.locator("a.vnfr-cite").first
     assert cite.get_attribute("href") == "../readings/quy2024.html#p3"
-
-
-# ---------------------------------------------------------------------- lecture mode in JupyterLab
-
-def _lecture_notebook(lab_server, source_notebook) -> str:
-    rel = f"notebooks/{source_notebook.name}"
-    target = lab_server.root / rel
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(source_notebook.read_text(encoding="utf-8"), encoding="utf-8")
-    return rel
-
-
-def _use_offline_rise_theme(lab_server) -> None:
-    """RISE's default reveal theme ("simple") imports Google Fonts; "white" is bundled."""
-    lab_server.api("/lab/api/settings/jupyterlab-rise:plugin", method="PUT",
-                   body={"raw": json.dumps({"theme": "white"})})
-
-
-def _open_rise(page, lab_server, nb):
-    labdriver.open_notebook(page, lab_server, nb)
-    labdriver.run_all(page, nb)
-    assert page.evaluate("(c) => window.jupyterapp.commands.hasCommand(c)", RISE_COMMAND), \
-        f"{RISE_COMMAND} is missing: is jupyterlab-rise installed and enabled?"
-    page.evaluate("(p) => { const w = window.__vnfrPanel(p); w.content.activeCellIndex = 0; }", nb)
-    with page.context.expect_page(timeout=30_000) as popup:
-        page.evaluate("(c) => window.jupyterapp.commands.execute(c)", RISE_COMMAND)
-    rise = popup.value
-    rise.wait_for_selector(".reveal .slides section.present", timeout=60_000)
-    rise.wait_for_function("() => document.querySelector('.reveal .slides section.present').innerText.trim().length > 0",
-                           timeout=30_000)
-    return rise
-
-
-def test_notebook_presents_as_live_slides_in_jupyterlab(lab_server, offline_page, source_notebook, built):
-    nb = _lecture_notebook(lab_server, source_notebook)
-    _use_offline_rise_theme(lab_server)
-    page = offline_page
-    page.vnfr_nb = nb
-    rise = _open_rise(page, lab_server, nb)
-    present = rise.locator(".reveal .slides section.present").last
-    assert built["title"].lower() in present.inner_text().lower()
-    # Move on until a slide shows a chart drawn live by JupyterLab's Vega renderer.
-    drawn = False
-    for _ in range(40):
-        drawn = rise.evaluate("""() => [...document.querySelectorAll('.reveal section.present .vega-embed')]
-            .some(e => e.querySelector('svg.marks, canvas') && e.getBoundingClientRect().width > 50)""")
-        if drawn:
-            break
-        rise.keyboard.press("ArrowRight")
-        rise.wait_for_timeout(400)
-    labdriver.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    rise.screenshot(path=str(labdriver.SCREENSHOTS / f"rise-{Path(nb).stem}.png"))
-    assert drawn, "no slide of the RISE slideshow shows a live chart"
-    rise.close()
-
-
-@pytest.mark.xfail(strict=True, reason="jupyterlab-rise 0.43.1 cannot load the ipywidgets 8 manager in its "
-                   "slideshow app (jupyterlab-contrib/rise#119): widgets show as text; present exercises "
-                   "from JupyterLab itself (Presentation mode) instead")
-def test_widgets_are_live_in_the_rise_slideshow(lab_server, offline_page, tmp_path):
-    rel = "notebooks/_rise-widgets.ipynb"
-    (lab_server.root / rel).parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(sample_notebook(), lab_server.root / rel)
-    _use_offline_rise_theme(lab_server)
-    page = offline_page
-    page.vnfr_nb = rel
-    rise = _open_rise(page, lab_server, rel)
-    try:
-        rise.wait_for_selector(".reveal .jupyter-widgets .widget-radio", timeout=15_000)
-    finally:
-        rise.close()
-
-
-def test_presentation_mode_keeps_widgets_live(lab_server, offline_page):
-    """The lecture fallback for exercises: JupyterLab's own Presentation mode, with live widgets."""
-    rel = "notebooks/_presentation.ipynb"
-    (lab_server.root / rel).parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(sample_notebook(), lab_server.root / rel)
-    page = offline_page
-    page.vnfr_nb = rel
-    labdriver.open_notebook(page, lab_server, rel)
-    labdriver.run_all(page, rel)
-    labdriver.execute_command(page, "application:toggle-presentation-mode")
-    assert page.evaluate("() => window.jupyterapp.shell.presentationMode === true")
-    assert page.locator('.jp-mod-presentationMode .jp-Notebook').first.is_visible()
-    radio = page.locator(".jp-Notebook .widget-radio input[type=radio]").first
-    radio.check()
-    assert radio.is_checked()
-    labdriver.execute_command(page, "application:toggle-presentation-mode")
