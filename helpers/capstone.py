@@ -40,7 +40,7 @@ THEME_OF_READING = (("quy2024", "soft power"), ("trong2016", "soft power"), ("yu
 # --------------------------------------------------------------------------- partners and facts
 
 ALIASES = {
-    "United States": r"United States|U\.S\.|(?-i:\bUS\b)|America",
+    "United States": r"United States|U\.S\.|(?-i:\bUS\b)(?!\$)|America",
     "China": r"China|Chinese",
     "Republic of Korea": r"Korea",
     "United Kingdom": r"Britain|British|United Kingdom",
@@ -238,21 +238,46 @@ def partner_pattern(partner: str) -> str:
 
 
 def reading_mentions(partner: str, width: int = 70):
-    """Every place a reading names the partner: reading, paragraph, citation, theme, context."""
+    """Every place a reading or one of its notes names the partner: reading, paragraph, citation, theme, context.
+
+    A keyword search, not a judgement: a hit may not be about the partner (e.g. "American professor
+    Joseph Nye"), so every row is to be checked before it is cited. Hits in a paragraph's notes are
+    cited as "note N to [reading ¶n]".
+    """
+    import pandas as pd
+
     from . import readings
 
-    found = readings.kwic(partner_pattern(partner), width=width, regex=True)
-    themes = dict(THEME_OF_READING)
-    found["theme"] = found["reading"].map(themes)
+    pattern = partner_pattern(partner)
+    found = readings.kwic(pattern, width=width, regex=True)
     found["context"] = found["left"] + "**" + found["match"] + "**" + found["right"]
-    return found[["reading", "paragraph", "citation", "theme", "context"]].reset_index(drop=True)
+    rows = [found[["reading", "paragraph", "citation", "context"]]]
+    compiled = re.compile(pattern, re.I)
+    notes = []
+    for rid in READINGS:
+        for para in readings.reading(rid).paragraphs:
+            for note in para.footnotes:
+                head = re.match(r"\[(\d+)\]\s*", note)
+                number, text = (head.group(1), note[head.end():]) if head else ("?", note)
+                for m in compiled.finditer(text):
+                    left = text[max(0, m.start() - width):m.start()]
+                    right = text[m.end():m.end() + width]
+                    notes.append({"reading": rid, "paragraph": para.number,
+                                  "citation": f"note {number} to [{rid} ¶{para.number}]",
+                                  "context": left + "**" + m.group(0) + "**" + right})
+    if notes:
+        rows.append(pd.DataFrame(notes))
+    out = pd.concat(rows, ignore_index=True)
+    out["theme"] = out["reading"].map(dict(THEME_OF_READING))
+    return out[["reading", "paragraph", "citation", "theme", "context"]].reset_index(drop=True)
 
 
 def evidence_log(partner: str):
-    """The start of an evidence log: one row per reading paragraph that names the partner, by theme.
+    """The start of an evidence log: one row per reading paragraph (or note) whose words match the partner.
 
     Columns: theme, citation, mentions (how many times the paragraph names the partner), context
-    (the first mention). Themes with no mention get one row saying so, so the log shows the gaps.
+    (the first mention). Themes with no match get one row saying so, so the log shows the gaps. It is
+    a keyword list to vet, not a list of evidence: some hits are not about the partner.
     """
     import pandas as pd
 
@@ -262,7 +287,8 @@ def evidence_log(partner: str):
         mine = found[found["theme"] == theme]
         if mine.empty:
             rows.append({"theme": theme, "citation": "", "mentions": 0,
-                         "context": "no reading of this theme names the partner: use the theme's concepts and the data"})
+                         "context": ("no paragraph or note of this theme's reading matches the partner's name (a keyword "
+                                     "search): use the theme's concepts and the data")})
             continue
         for citation, group in mine.groupby("citation", sort=False):
             rows.append({"theme": theme, "citation": citation, "mentions": len(group),
@@ -489,17 +515,21 @@ def outline_warnings(concepts) -> list[str]:
     return [f"{theme}: choose at least two concepts (you have {n})" for theme, n in chosen.items() if n < 2]
 
 
-def memo_outline(partner: str, interests: int, institutions: int, identity: int, words_and_deeds: int,
-                 concepts=(), limits: dict | None = None) -> str:
+def memo_outline(partner: str, interests: int, institutions: int, identity: int, words_and_deeds: int | None,
+                 concepts=(), limits: dict | None = None, width: int | None = None,
+                 capacity: int | None = None) -> str:
     """The skeleton of the memo as Markdown: facts, chosen concepts with citations, scorecard, questions.
 
     `interests`, `institutions`, `identity` (0-4) and `words_and_deeds` (1-4) go to the depth
-    scorecard of notebook 04 (`deepening.scorecard`), which raises ValueError on a bad score.
+    scorecard of notebook 04 (`deepening.scorecard`), which raises ValueError on a bad score;
+    `words_and_deeds` None means not scored yet (no placement). `width` and `capacity` (0-4 or None)
+    are the scorecard's other two conditions for depth.
     `concepts` are ids from `CONCEPTS`; an unknown id raises KeyError. `limits` (exercise id ->
     (min, max) words) defaults to the bank's.
     """
     s = partner_summary(partner)
-    card = deepening.scorecard(interests, institutions, identity, words_and_deeds)
+    card = (None if words_and_deeds is None else
+            deepening.scorecard(interests, institutions, identity, words_and_deeds, width, capacity))
     warnings = outline_warnings(concepts)
     index = concept_index()
     limits = word_limits() if limits is None else limits
@@ -529,12 +559,14 @@ def memo_outline(partner: str, interests: int, institutions: int, identity: int,
                 lines += [f"- {index[c][1]} [{index[c][2]}]" for c in mine]
             else:
                 lines.append("- (no concept chosen yet)")
-        if ex_id == "cap-memo-depth":
+        if ex_id == "cap-memo-depth" and card is None:
+            lines.append("- Scorecard: not scored yet (choose the partner's record on words and deeds)")
+        elif ex_id == "cap-memo-depth":
             name, words, _ = deepening.DEGREES[card.degree]
-            lines.append(f"- Scorecard: interests {interests}/4, institutions {institutions}/4, identity {identity}/4; "
-                         f"{name} ({words})")
+            lines.append(f"- Scorecard: {deepening._scores_text(card)}; {name} ({words})")
             lines.append(f"- Table: cell {card.cell}, \u201c{card.cell_label}\u201d [quytung2009 ¶38]; "
                          f"verdict: {card.depth}")
+            lines += [f"  - {r}" for r in card.reasons]
         lines += ["", f"*Ask:* {QUESTIONS[ex_id]}", ""]
     if warnings:
         lines += ["---", "", "**Still to do:** " + "; ".join(warnings) + "."]
@@ -722,10 +754,11 @@ def memo_builder(partner: str = DEFAULT_PARTNER):
 
     def refresh(_=None):
         text = memo_outline(menu.value, card.sliders["interests"].value, card.sliders["institutions"].value,
-                            card.sliders["identity"].value, card.record.value, chosen(), limits=limits)
+                            card.sliders["identity"].value, card.record.value, chosen(), limits=limits,
+                            width=card.extra["width"].value, capacity=card.extra["capacity"].value)
         outline.value = md_to_html(text)
 
-    for widget in [menu, card.record, *card.sliders.values(), *pickers.values()]:
+    for widget in [menu, card.record, *card.sliders.values(), *card.extra.values(), *pickers.values()]:
         widget.observe(refresh, names="value")
     refresh()
     help_text = w.HTML("<p>Hold Ctrl (Cmd on a Mac) or Shift to choose several concepts in a list.</p>")

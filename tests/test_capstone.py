@@ -104,6 +104,20 @@ def test_reading_mentions_find_aliases_but_not_the_pronoun_us():
     assert set(korea["citation"]) == {"[hien2018 ¶15]"}
 
 
+def test_reading_mentions_search_the_notes_and_skip_us_dollars():
+    # note 2 to quytung2009 ¶1 names Russia and Singapore
+    for partner in ("Russia", "Singapore"):
+        log = cap.evidence_log(partner)
+        depth = log[log["theme"] == "deepening relations"]
+        assert "note 2 to [quytung2009 ¶1]" in set(depth["citation"]), partner
+    outline = cap.memo_outline("Singapore", 2, 2, 2, 2)
+    assert "Readings that name the partner: note 2 to [quytung2009 ¶1]" in outline
+    # "US$11 billion" in hien2018 ¶15 is FDI from all sources, not the United States
+    us = cap.reading_mentions("United States")
+    assert "[hien2018 ¶15]" not in set(us["citation"])
+    assert "[hien2018 ¶15]" in set(cap.reading_mentions("Japan")["citation"])
+
+
 def test_evidence_log_covers_every_theme_and_shows_gaps():
     log = cap.evidence_log("Japan")
     assert set(log["theme"]) == set(cap.THEMES)
@@ -267,9 +281,21 @@ def test_partner_picker_updates_the_fact_sheet():
     assert "10 September 2023" in box.sheet.value and "yu2022 ¶12" in box.mentions.value
 
 
+def test_memo_outline_without_a_record_places_nothing():
+    text = cap.memo_outline("Japan", 2, 2, 2, None)
+    assert "not scored yet" in text and "Table: cell" not in text
+
+
+def test_memo_outline_prints_the_scorecard_reasons_and_width_and_capacity():
+    text = cap.memo_outline("Japan", 3, 3, 3, 1, width=3, capacity=3)
+    assert "width 3/4, capacity 3/4" in text and "a relation in depth" in text
+    assert "both at 2 or more" in text
+
+
 def test_memo_builder_reuses_the_scorecard_and_updates_the_outline():
     box = cap.memo_builder("Japan")
     assert "Vietnam and Japan" in box.outline.value
+    assert "not scored yet" in box.outline.value  # neutral start: no placement
     box.card.sliders["interests"].value = 0
     box.card.sliders["institutions"].value = 0
     box.card.record.value = 4
