@@ -52,6 +52,12 @@ ALIASES = {
 EU_MEMBERS = ("France", "Germany", "Italy", "Spain")
 ASEAN_MEMBERS = ("Indonesia", "Malaysia", "Philippines", "Singapore", "Thailand")
 
+CPTPP_MEMBERS = ("Japan", "Australia", "New Zealand", "Singapore", "Malaysia")
+"""Partners in the table that signed the CPTPP with Vietnam on 8 March 2018 (the UK acceded later)."""
+RCEP_MEMBERS = ("China", "Japan", "Republic of Korea", "Australia", "New Zealand", "Indonesia", "Malaysia",
+                "Philippines", "Singapore", "Thailand")
+"""Partners in the table that signed the RCEP with Vietnam on 15 November 2020."""
+
 RELATED_MILESTONES = {
     "China": (("Normalisation of relations with China", "relations normalised"),),
     "United States": (("Normalisation of relations with the United States", "relations normalised"),),
@@ -60,6 +66,12 @@ RELATED_MILESTONES = {
        for p in EU_MEMBERS},
     **{p: (("ASEAN accession", f"Vietnam joins ASEAN, of which {p} is a member"),) for p in ASEAN_MEMBERS},
 }
+for _p in CPTPP_MEMBERS:
+    RELATED_MILESTONES[_p] = RELATED_MILESTONES.get(_p, ()) + (
+        ("CPTPP signed", f"CPTPP signed by Vietnam and eleven others, {_p} among them"),)
+for _p in RCEP_MEMBERS:
+    RELATED_MILESTONES[_p] = RELATED_MILESTONES.get(_p, ()) + (
+        ("RCEP signed", f"RCEP signed by the ASEAN states and five partners, {_p} among them"),)
 """Rows of `course/data/milestones.csv` that concern a partner: (event, what it means here)."""
 
 FTAS_IN_READING = {
@@ -71,10 +83,15 @@ FTAS_IN_READING = {
     "China": "a free trade agreement through ASEAN",
     **{p: "a free trade agreement with the European Union" for p in EU_MEMBERS},
     **{p: "free trade through ASEAN, of which both are members" for p in ASEAN_MEMBERS},
+    "Russia": "none listed (the reading does not mention an agreement with Russia or the Eurasian Economic Union)",
 }
-"""The free trade agreements the integration reading lists by 2018 [hien2018 ¶15]."""
+"""The free trade agreements the integration reading lists by 2018 [hien2018 ¶15]. Its list is
+incomplete (it leaves out, e.g., the CPTPP signed in March 2018 and the agreement with the
+Eurasian Economic Union, of which Russia is a member), so the fact sheet labels the row so and adds
+the agreements the course data hold (CPTPP, RCEP)."""
 FTA_CITE = "hien2018 ¶15"
-FTA_NOTES = {p: ("as the integration reading lists them in 2018; it counts the agreement with the EU as signed, "
+FTA_LABEL = "as the integration reading lists them in 2018 (an incomplete list)"
+FTA_NOTES = {p: (f"{FTA_LABEL}; it counts the agreement with the EU as signed, "
                  "but the course data date the signing of the EVFTA to 30 June 2019 (M12)") for p in EU_MEMBERS}
 """Where the reading's list of agreements and the course data disagree."""
 
@@ -138,7 +155,7 @@ def fact_sheet(partner: str, upgrades=None, milestones=None):
     if partner in FTAS_IN_READING:
         rows.append({"sort": pd.Timestamp("2018-09-26"), "date": "by 2018", "year": 2018,
                      "what": FTAS_IN_READING[partner], "kind": "trade agreement", "source": FTA_CITE,
-                     "note": FTA_NOTES.get(partner, "as the integration reading lists them in 2018")})
+                     "note": FTA_NOTES.get(partner, FTA_LABEL)})
     frame = pd.DataFrame(rows, columns=["sort", "date", "year", "what", "kind", "source", "note"])
     frame = frame.sort_values("sort", kind="stable").drop(columns="sort").reset_index(drop=True)
     frame.attrs["partner"] = partner

@@ -304,3 +304,15 @@ def test_memo_builder_reuses_the_scorecard_and_updates_the_outline():
     assert "quy2024 ¶13" in box.outline.value
     box.menu.value = "France"
     assert "Vietnam and France" in box.outline.value
+
+
+def test_fact_sheets_say_the_readings_list_of_agreements_is_incomplete_and_add_the_data_rows():
+    japan = cap.fact_sheet("Japan")
+    assert {"M11", "M13"} <= set(japan["source"])
+    trade = japan[japan["kind"] == "trade agreement"]
+    assert trade["note"].str.contains("incomplete").all()
+    russia = cap.fact_sheet("Russia")
+    assert russia["kind"].eq("trade agreement").any()
+    assert russia.loc[russia["kind"] == "trade agreement", "note"].str.contains("incomplete").all()
+    assert "M13" in set(cap.fact_sheet("Republic of Korea")["source"])
+    assert "M11" not in set(cap.fact_sheet("China")["source"])
