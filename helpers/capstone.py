@@ -590,6 +590,11 @@ def memo_outline(partner: str, interests: int, institutions: int, identity: int,
     return "\n".join(lines)
 
 
+def show_scorecard_rules() -> None:
+    """The depth scorecard's rules, every threshold included (the same text as in notebook 04)."""
+    deepening.show_rules()
+
+
 # --------------------------------------------------------------------------- the rubric
 
 def rubric_table(set_id: str = SET_ID):
@@ -788,7 +793,7 @@ def memo_builder(partner: str = DEFAULT_PARTNER):
 
 __all__ = ["SET_ID", "READINGS", "THEMES", "CONCEPTS", "SECTIONS", "partners", "check_partner", "fact_sheet",
            "fact_sheet_html", "top_tier_order", "years_to_top", "partner_summary", "reading_mentions",
-           "evidence_log", "path_frame", "path_chart", "years_chart", "memo_outline", "outline_warnings",
+           "evidence_log", "show_scorecard_rules", "path_frame", "path_chart", "years_chart", "memo_outline", "outline_warnings",
            "word_limits", "rubric_table", "rubric_markdown", "show_rubric", "readings_table", "show_readings",
            "reference_markdown", "references_markdown", "show_references", "data_codes", "partner_picker",
            "memo_builder"]

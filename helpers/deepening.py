@@ -141,17 +141,23 @@ def _level_scale(levels=None):
     return alt.Scale(domain=levels, range=[LEVEL_COLOURS[lv] for lv in levels])
 
 
+READING_LATEST = dt.date(2011, 1, 1)
+"""The end of the band in which the reading's argument is dated (before the 11th Congress, an
+argument from silence); its English text may be later (see the reading card)."""
+
+
 def _reading_rule(y_title: str | None = None):
-    """A dashed rule and label at the reading's inferred date."""
+    """A shaded band and label for the reading's inferred date: March 2009 to the end of 2010."""
     import altair as alt
     import pandas as pd
 
-    frame = pd.DataFrame({"date": [pd.Timestamp(READING_DATE)], "label": ["the reading (c. 2009)"]})
+    frame = pd.DataFrame({"date": [pd.Timestamp(READING_DATE)], "end": [pd.Timestamp(READING_LATEST)],
+                          "label": ["the reading (inferred: 2009\u201310)"]})
     base = alt.Chart(frame)
-    rule = base.mark_rule(strokeDash=[4, 4], color="#30343f").encode(x="date:T")
+    band = base.mark_rect(opacity=0.18, color="#30343f").encode(x="date:T", x2="end:T")
     text = base.mark_text(align="left", dx=4, dy=-6, fontSize=11, color="#30343f").encode(
         x="date:T", y=alt.value(0), text="label:N")
-    return rule + text
+    return band + text
 
 
 def ladder_chart():
@@ -181,7 +187,8 @@ def ladder_chart():
         title="From one level to the next: Vietnam's partners since 2001",
         description=(
             f"A bar for each partner in the course table, from its first partnership level to "
-            f"{as_of:%B %Y}, coloured by level. When the reading was written (about 2009) "
+            f"{as_of:%B %Y}, coloured by level, with a shaded band where the reading is dated (inferred: "
+            f"March 2009 to 2010). When the reading was written (about 2009) "
             f"{len(early)} partner{'' if len(early) == 1 else 's'} had reached comprehensive strategic "
             f"partnership ({early_names}); by {as_of:%Y} {n_csp} had. Dates given only to the year are drawn from 1 January. The table is not a "
             "complete list of strategic or comprehensive partners."),
@@ -218,7 +225,7 @@ def level_count_chart():
         description=(
             "Two step lines, one per level, counting the partners in the course table at each level "
             f"at the end of each year from 2000. Comprehensive strategic partners: {at.loc[y0, CSP]} at the end "
-            f"of {y0}, the reading's year, and {at.loc[final, CSP]} in {final} (to the latest date in the table), "
+            f"of {y0}, the reading's inferred year, and {at.loc[final, CSP]} in {final} (to the latest date in the table), "
             f"{recent} of them added since {final - 3}. Strategic partners peak at {at[SP].max()} (first reached in {sp_peak}) and then "
             "fall as they are upgraded. The table "
             "lists every comprehensive strategic partner but only the strategic partners whose dates "

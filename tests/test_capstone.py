@@ -316,3 +316,23 @@ def test_fact_sheets_say_the_readings_list_of_agreements_is_incomplete_and_add_t
     assert russia.loc[russia["kind"] == "trade agreement", "note"].str.contains("incomplete").all()
     assert "M13" in set(cap.fact_sheet("Republic of Korea")["source"])
     assert "M11" not in set(cap.fact_sheet("China")["source"])
+
+
+def test_the_word_range_and_time_in_the_task_match_the_sections():
+    import json
+    from pathlib import Path
+
+    root = Path(cap.__file__).resolve().parents[1]
+    limits = cap.word_limits()
+    low, high = sum(a for a, _ in limits.values()), sum(b for _, b in limits.values())
+    stated = f"{low:,} to {high:,} words"
+    nb = json.loads((root / "notebooks" / "05-capstone.ipynb").read_text(encoding="utf-8"))
+    text = " ".join(" ".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    flat = re.sub(r"\s+", " ", text)
+    assert stated in flat and "6 to 10 hours" in flat
+    reflection = bank.load_set_bank(cap.SET_ID)["cap-standpoints-reflection"].spec
+    assert f"reflection of {reflection['min_words']} to {reflection['max_words']} words" in flat
+    for page in ("syllabus.md", "instructor-guide.md"):
+        body = re.sub(r"\s+", " ", (root / "course" / page).read_text(encoding="utf-8"))
+        assert f"{low:,} to {high:,}" in body and "6 to 10 hours" in body, page
+        assert "2 to 3 hours" not in body, page
