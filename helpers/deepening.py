@@ -49,6 +49,8 @@ def reading_card_markdown() -> str:
     ]
     if m.get("date_inferred"):
         lines += ["**How the date was inferred.** " + str(m["date_evidence"]), ""]
+    if m.get("date_note"):
+        lines += ["**The date of this English text.** " + str(m["date_note"]), ""]
     if m.get("outlet_evidence"):
         lines += ["**How the outlet was inferred.** " + str(m["outlet_evidence"]), ""]
     return "\n".join(lines)
