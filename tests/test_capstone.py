@@ -336,3 +336,27 @@ def test_the_word_range_and_time_in_the_task_match_the_sections():
         body = re.sub(r"\s+", " ", (root / "course" / page).read_text(encoding="utf-8"))
         assert f"{low:,} to {high:,}" in body and "6 to 10 hours" in body, page
         assert "2 to 3 hours" not in body, page
+
+
+@pytest.mark.parametrize("ex_id, item, place", [
+    ("cap-evidence-themes", "unified-leadership", "international integration"),
+    ("cap-schools", "asean-mechanisms", "constructivism"),
+])
+def test_second_readings_are_accepted_in_full(ex_id, item, place):
+    ex = bank.load_set_bank(cap.SET_ID)[ex_id]
+    keyed = dict(ex.answer)
+    assert score(ex, keyed).correct
+    other = dict(keyed, **{item: place})
+    result = score(ex, other)
+    assert result.correct and result.points == ex.points
+    wrong = dict(keyed, **{item: next(c for c in ex.spec["categories"] if c not in (place, keyed[item]))})
+    assert not score(ex, wrong).correct
+
+
+def test_no_capstone_or_deepening_explanation_calls_another_answer_defensible():
+    for set_id in (cap.SET_ID, "04-deepening-relations"):
+        for ex in bank.load_set_bank(set_id):
+            if ex.type == "text":
+                continue
+            text = (ex.spec.get("prompt", "") + ex.spec.get("explanation", "")).lower()
+            assert not re.search(r"defensible|arguabl|also acceptable", text), ex.id
