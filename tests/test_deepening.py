@@ -286,6 +286,16 @@ def test_reading_card_gives_speaker_date_and_its_evidence():
     text = dp.reading_card_markdown()
     assert "Dang Dinh Quy" in text and "Nguyen Vu Tung" in text
     assert "2009 (inferred" in text and "How the date was inferred" in text and "March 2009" in text
+    # the byline dates the English text apart from the argument (review DC-A4)
+    assert "argument from silence" in text
+    assert "The date of this English text" in text and "late 2010 or later" in text
+    assert "dav.edu.vn" in text
+
+
+def test_charts_mark_the_readings_date_as_an_inferred_band():
+    spec = dp.level_count_chart().to_dict()
+    assert "inferred year" in spec["description"]
+    assert "inferred: 2009" in str(spec)
 
 
 def test_data_references_list_every_partnership_source():
