@@ -62,7 +62,8 @@ def offline_page(browser, request):
     """A fresh page whose requests off this machine are aborted; `page.offsite` lists them.
 
     The page is screenshotted on failure (test-artifacts/screenshots/<test>-failed.png) unless the
-    test saved its own shot, and the test fails if anything was fetched from outside.
+    test saved its own shot, and the test fails if anything was fetched from outside or if
+    JupyterLab showed a notification offering to fetch news or updates.
     """
     context, offsite = labdriver.new_offline_context(browser)
     page = context.new_page()
@@ -74,6 +75,7 @@ def offline_page(browser, request):
     page.vnfr_page_errors = console_errors
     yield page
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    prompts = labdriver.internet_prompts(page)
     if failed and not page.vnfr_shot:
         try:
             name = labdriver.artifact_name(page.vnfr_nb or request.node.name, "failed")
@@ -85,3 +87,5 @@ def offline_page(browser, request):
         labdriver.shutdown_kernels(request.getfixturevalue("lab_server"))
     if not failed:
         offsite.check(request.node.name)
+        assert not prompts, (f"{request.node.name}: JupyterLab offered to reach the internet (the course's "
+                             f"settings overrides should turn news and update checks off):\n  " + "\n  ".join(prompts))

@@ -613,3 +613,22 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 def artifact_name(nb: str, suffix: str = "") -> str:
     stem = Path(nb).stem
     return _SAFE_NAME.sub("_", stem + (f"-{suffix}" if suffix else ""))
+
+
+# Notifications that offer to reach the internet: JupyterLab's news prompt ("Would you like to get
+# notified about official Jupyter news?", shown on a fresh profile unless the settings overrides
+# say `fetchNews: "false"`) and its update notices (unless `checkForUpdates: false`).
+INTERNET_PROMPT_RE = r"Jupyter news|newer version"
+
+
+def internet_prompts(page) -> list[str]:
+    """The texts of the notifications on the page that offer to fetch news or updates."""
+    try:
+        return page.evaluate("""(pattern) => {
+          const re = new RegExp(pattern, 'i');
+          return [...document.querySelectorAll('.jp-toast-message, .jp-Notification-List-Item')]
+            .map(el => (el.textContent || '').trim().replace(/\\s+/g, ' '))
+            .filter(t => re.test(t)).map(t => t.slice(0, 200));
+        }""", INTERNET_PROMPT_RE)
+    except Exception:  # the page is gone or is not JupyterLab
+        return []
