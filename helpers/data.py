@@ -37,7 +37,7 @@ LEVEL_VARIANTS = {"extensive strategic partnership": "strategic partnership"}
 
 PRECISIONS = ("day", "month", "year")
 CATEGORIES = ("normalisation", "multilateral membership", "trade agreement", "UN role", "Party policy",
-              "hosting and chairing")
+              "hosting and chairing", "bilateral relations", "South China Sea", "UN vote")
 STATUSES = ("reported", "preliminary", "estimate", "lower bound", "approximate", "implied")
 
 CODE_RE = re.compile(r"^[A-Z]{1,3}\d+$")

@@ -204,7 +204,7 @@ def test_september_2023_count_disagreement_is_noted():
 
 def test_exports_series():
     ex = data.indicators("merchandise exports")
-    assert list(ex["year"]) == [1995, 2000, 2005, 2010, 2015, 2017, 2019, 2020, 2022, 2024]
+    assert list(ex["year"]) == [1995, 2000, 2005, 2009, 2010, 2015, 2017, 2019, 2020, 2022, 2024]
     by_year = ex.set_index("year")
     assert by_year.loc[2017, "value"] == pytest.approx(213.77)
     assert by_year.loc[2024, "value"] == pytest.approx(405.53)
@@ -212,7 +212,16 @@ def test_exports_series():
     assert set(by_year.loc[[2000, 2010, 2022, 2024], "status"]) == {"preliminary"}
     assert "sources disagree" in by_year.loc[2017, "note"]
     assert "hien2018 ¶" in by_year.loc[2017, "source"]
-    assert ex["value"].is_monotonic_increasing
+    # 1995 has an independent source beside the reading, and the series shows a year exports fell
+    assert by_year.loc[1995, "value"] == pytest.approx(5.448) and "T60" in by_year.loc[1995, "source"]
+    assert "fell" in by_year.loc[2009, "note"] and by_year.loc[2009, "status"] == "estimate"
+
+
+def test_fdi_2023_uses_the_year_end_figure_and_notes_the_other():
+    fdi = data.indicators("FDI registered").set_index("year")
+    assert fdi.loc[2023, "value"] == pytest.approx(36.61)
+    assert "sources disagree" in fdi.loc[2023, "note"] and "39.4" in fdi.loc[2023, "note"]
+    assert fdi.loc[2024, "value"] / fdi.loc[2023, "value"] == pytest.approx(1.044, abs=0.001)
 
 
 def test_unknown_indicator_is_named():
@@ -250,7 +259,13 @@ def test_no_unverified_rows_and_every_source_is_cited():
         for cell in frame["source"]:
             cited.update(data.split_source(cell))
     codes = set(data.sources()["code"])
-    assert codes - cited == set()
+    # a source may also back a statement in a notebook, a bank or the teaching kit, cited as [CODE]
+    from helpers import ROOT
+
+    texts = [p.read_text(encoding="utf-8") for pattern in ("notebooks/*.ipynb", "course/exercises/*.yml", "course/*.md")
+             for p in sorted(ROOT.glob(pattern))]
+    in_text = {c for c in codes if any(re.search(rf"\[{c}[\];,]", t) for t in texts)}
+    assert codes - cited - in_text == set()
     assert {c for c in cited if "¶" not in c} <= codes
 
 
