@@ -219,7 +219,9 @@ def claim_checks(indicators=None, milestones=None, partners_on_date=None):
             "cite": "[hien2018 ¶15]", "reading": "5 partners named",
             "data": "; ".join(f"{short_label(r.event)} signed {r.date:%Y-%m-%d}" for r in missing),
             "source": "; ".join(dict.fromkeys(t for r in missing for t in data.split_source(r.source))),
-            "verdict": "incomplete: the list leaves out agreements signed before the article",
+            "verdict": ("incomplete: the list leaves out agreements signed before the article (its next sentence "
+                        "speaks of 'the signing and upcoming implementation of new generation FTAs', which may "
+                        "allude to the CPTPP without naming it)"),
         })
     try:
         ip = _row(mil, event="Interpol membership")

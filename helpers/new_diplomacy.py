@@ -33,7 +33,8 @@ READING_DATE = dt.date(2022, 5, 12)
 SEA Games on 12 May 2022 [yu2022 ¶1]. What happened after it, the author could not know."""
 
 CONGRESS_DATE = dt.date(2021, 2, 1)
-"""The 13th Party Congress, which the reading dates to February 2021 [yu2022 ¶1]."""
+"""The closing day of the 13th Party Congress, which met from 25 January to 1 February 2021 (source M74;
+the milestones table has it); the reading dates it to February 2021 [yu2022 ¶1]."""
 
 READING_CITE = "yu2022 ¶1"
 
@@ -342,6 +343,30 @@ def top_tier_count():
     )
 
 
+def milestones_of(category: str) -> pd.DataFrame:
+    """The milestones of one category, oldest first: date (written as precisely as the source gives
+    it), event, what happened (detail), note and source. Used for the South China Sea record and the
+    UN votes on Ukraine."""
+    frame = data.milestones()
+    if category not in data.CATEGORIES:
+        raise KeyError(f"no milestone category {category!r}; categories are: {', '.join(data.CATEGORIES)}")
+    frame = frame[frame["category"] == category]
+    return pd.DataFrame({"date": [data.date_text(d, p) for d, p in zip(frame["date"], frame["date_precision"])],
+                         "event": frame["event"], "what happened": frame["detail"].fillna(""),
+                         "note": frame["note"].fillna(""), "source": frame["source"]}).reset_index(drop=True)
+
+
+def sea_record() -> pd.DataFrame:
+    """The South China Sea events behind Yu's "occasional maritime frictions" [yu2022 ¶18]."""
+    return milestones_of("South China Sea")
+
+
+def un_votes() -> pd.DataFrame:
+    """Vietnam's votes in the UN General Assembly on the war in Ukraine, 2022: what the reading, which
+    reports only statements [yu2022 ¶17], leaves out."""
+    return milestones_of("UN vote")
+
+
 def agreements_table() -> pd.DataFrame:
     """The trade agreements in the milestones table, with when they entered into force and sources."""
     frame = data.milestones()
@@ -362,26 +387,31 @@ def milestone_timeline():
 
     frame = data.milestones()
     frame["detail"] = frame["detail"].fillna("")
-    chart_points = alt.Chart(frame).mark_point(filled=True, size=90, opacity=0.85).encode(
+    frame["known to the"] = frame["date_precision"]
+    chart_points = alt.Chart(frame).mark_point(size=90, opacity=0.85, strokeWidth=2).encode(
         x=alt.X("date:T", title="year"),
         y=alt.Y("category:N", title=None, sort=list(data.CATEGORIES)),
         color=alt.Color("category:N", legend=None),
+        shape=alt.Shape("known to the:N", scale=alt.Scale(domain=["day", "month", "year"],
+                                                           range=["circle", "square", "triangle-up"])),
         tooltip=[alt.Tooltip("event:N"), alt.Tooltip("date:T", format="%Y-%m-%d"),
                  alt.Tooltip("date_precision:N", title="date given to the"), alt.Tooltip("detail:N")])
     chart = alt.layer(chart_points, _markers()).properties(width=560, height=260)
     return finish(
         chart,
         title="Milestones of integration, and where the reading stands",
-        description=("A timeline of milestones from 1991 to 2022 in six rows: normalisation (China 1991, "
-                     "the United States 1995), multilateral membership (ASEAN 1995, APEC 1998, WTO 2007), "
-                     "trade agreements (CPTPP 2018, EVFTA 2019, RCEP and UKVFTA 2020), UN roles, Party "
-                     "policy (Resolution 22 on international integration, 2013) and hosting and chairing. "
-                     "Every trade agreement the reading names was signed before it was written. Dashed "
-                     "lines mark the 13th Party Congress and the latest event the reading mentions."),
+        description=(f"A timeline of milestones from {frame['date'].min().year} to {frame['date'].max().year} in "
+                     f"{frame['category'].nunique()} rows, one per category ({', '.join(dict.fromkeys(c for c in data.CATEGORIES if c in set(frame['category'])))}): "
+                     "among them normalisation with China (1991) and the United States (1995), ASEAN (1995), "
+                     "the WTO (2007), the trade agreements, Party policy (Resolution 8, 2003; Resolution 22, "
+                     "2013), the South China Sea record and the UN votes on Ukraine in 2022. A date known "
+                     "only to the month or year is placed at the start of it (the tooltip gives the "
+                     "precision). Dashed lines mark the 13th Party Congress and the latest event the "
+                     "reading mentions."),
         source=data.source_note(list(frame["source"]) + [READING_CITE]),
     )
 
 
-__all__ = ["KEY_TERMS", "data_sources", "P5", "CSP", "READING_DATE", "levels_on", "level_counts", "p5_at_level", "new_at_top",
+__all__ = ["KEY_TERMS", "data_sources", "P5", "CSP", "READING_DATE", "levels_on", "milestones_of", "sea_record", "un_votes", "level_counts", "p5_at_level", "new_at_top",
            "explorer_months", "explorer_html", "partnership_explorer", "partnership_ladder",
            "top_tier_count", "milestone_timeline", "agreements_table", "ladder_frame", "top_tier_frame", "month_end"]

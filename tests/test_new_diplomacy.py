@@ -279,3 +279,15 @@ def test_ladder_draws_steps_known_to_the_month_or_year_as_spans_not_points():
     assert (inexact["start"] > inexact["since"]).all()
     spec = nd.partnership_ladder().to_dict()
     assert "Brazil 2007" in spec["description"] and "Russia 2001-03" in spec["description"]
+
+
+def test_sea_record_and_un_votes_come_from_the_milestones_with_sources():
+    sea = nd.sea_record()
+    assert list(sea["date"])[:2] == ["1974", "1988"] and "2016-07-12" in set(sea["date"])
+    assert all(data.split_source(c) for c in sea["source"])
+    votes = nd.un_votes().set_index("date")
+    assert "voted against" in votes.loc["2022-04-07", "what happened"]
+    assert "abstained" in votes.loc["2022-03-02", "what happened"]
+    assert "abstained" in votes.loc["2022-10-12", "what happened"]
+    with pytest.raises(KeyError, match="categories are"):
+        nd.milestones_of("weather")
