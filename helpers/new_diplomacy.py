@@ -387,16 +387,24 @@ def milestone_timeline():
 
     frame = data.milestones()
     frame["detail"] = frame["detail"].fillna("")
-    frame["known to the"] = frame["date_precision"]
-    chart_points = alt.Chart(frame).mark_point(size=90, opacity=0.85, strokeWidth=2).encode(
-        x=alt.X("date:T", title="year"),
-        y=alt.Y("category:N", title=None, sort=list(data.CATEGORIES)),
-        color=alt.Color("category:N", legend=None),
-        shape=alt.Shape("known to the:N", scale=alt.Scale(domain=["day", "month", "year"],
-                                                           range=["circle", "square", "triangle-up"])),
-        tooltip=[alt.Tooltip("event:N"), alt.Tooltip("date:T", format="%Y-%m-%d"),
-                 alt.Tooltip("date_precision:N", title="date given to the"), alt.Tooltip("detail:N")])
-    chart = alt.layer(chart_points, _markers()).properties(width=560, height=260)
+    frame["end"] = [data.period_end(d, p) for d, p in zip(frame["date"], frame["date_precision"])]
+    frame["when"] = [data.date_text(d, p) for d, p in zip(frame["date"], frame["date_precision"])]
+    frame["exact"] = frame["date_precision"] == "day"
+    y = alt.Y("category:N", title=None, sort=list(data.CATEGORIES))
+    colour = alt.Color("category:N", legend=None)
+    tooltip = [alt.Tooltip("event:N"), alt.Tooltip("when:N", title="date, as the source gives it"),
+               alt.Tooltip("date_precision:N", title="date given to the"), alt.Tooltip("detail:N")]
+    base = alt.Chart(frame)
+    points = base.transform_filter("datum.exact").mark_point(filled=True, size=90, opacity=0.85).encode(
+        x=alt.X("date:T", title="year"), y=y, color=colour, tooltip=tooltip)
+    # a date known only to the month or the year is a bracket over that month or year, not a point on its first day
+    spans = base.transform_filter("!datum.exact").mark_rule(strokeWidth=3, opacity=0.85).encode(
+        x="date:T", x2="end:T", y=y, color=colour, tooltip=tooltip)
+    starts = base.transform_filter("!datum.exact").mark_tick(thickness=2, size=14).encode(
+        x="date:T", y=y, color=colour, tooltip=tooltip)
+    ends = base.transform_filter("!datum.exact").mark_tick(thickness=2, size=14).encode(
+        x="end:T", y=y, color=colour, tooltip=tooltip)
+    chart = alt.layer(spans, starts, ends, points, _markers()).properties(width=560, height=300)
     return finish(
         chart,
         title="Milestones of integration, and where the reading stands",
@@ -405,8 +413,8 @@ def milestone_timeline():
                      "among them normalisation with China (1991) and the United States (1995), ASEAN (1995), "
                      "the WTO (2007), the trade agreements, Party policy (Resolution 8, 2003; Resolution 22, "
                      "2013), the South China Sea record and the UN votes on Ukraine in 2022. A date known "
-                     "only to the month or year is placed at the start of it (the tooltip gives the "
-                     "precision). Dashed lines mark the 13th Party Congress and the latest event the "
+                     "to the day is a dot; a date known only to the month or the year is a bracket over "
+                     "that whole month or year. Dashed lines mark the 13th Party Congress and the latest event the "
                      "reading mentions."),
         source=data.source_note(list(frame["source"]) + [READING_CITE]),
     )

@@ -291,3 +291,13 @@ def test_sea_record_and_un_votes_come_from_the_milestones_with_sources():
     assert "abstained" in votes.loc["2022-10-12", "what happened"]
     with pytest.raises(KeyError, match="categories are"):
         nd.milestones_of("weather")
+
+
+def test_milestone_timeline_draws_month_and_year_dates_as_spans():
+    spec = nd.milestone_timeline().to_dict()
+    assert "bracket over that whole month or year" in spec["description"]
+    rules = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "rule"
+             and layer.get("encoding", {}).get("x2", {}).get("field") == "end"]
+    assert rules, "no span layer for dates known only to the month or the year"
+    rows = [r for rows in spec["datasets"].values() for r in rows if r.get("event") == "Battle of the Paracel Islands"]
+    assert rows and rows[0]["end"].startswith("1974-12-31") and rows[0]["exact"] is False
