@@ -211,7 +211,7 @@ def claim_checks(indicators=None, milestones=None, partners_on_date=None):
     except KeyError:
         pass
     signed_before = mil[(mil["category"] == "trade agreement") & (mil["date"] <= pd.Timestamp(PUBLISHED))]
-    listed = re.compile(r"\b(ASEAN|Japan|Chile|EU|EVFTA|Korea|BTA)\b")  # named by the reading, or not an FTA
+    listed = re.compile(r"\b(ASEAN|Japan|Chile|EU|EVFTA|Korea|BTA|TPP)\b")  # named, not an FTA, or superseded
     missing = [r for r in signed_before.itertuples() if not listed.search(r.event)]
     if missing:
         rows.append({
