@@ -6,7 +6,7 @@ data (`course/data/`), so that a student can check them:
 
     from helpers import integration
     integration.exports_chart()          # exports 1995-2024 against the integration milestones
-    integration.fdi_chart()              # FDI registered and disbursed, 2022-2024
+    integration.fdi_chart()              # FDI registered and disbursed, the years the data have
     integration.fta_chart()              # how many free-trade agreements, as sources count them
     integration.claim_checks()           # the reading's figures beside the data's (a table)
     integration.period_summary(1995, 2017)   # the explorer's logic: a pure function
@@ -175,18 +175,25 @@ def claim_checks(indicators=None, milestones=None, partners_on_date=None):
                        if only_reading_sources(y95["source"]) else "")),
     })
     avg = ind[ind["indicator"].str.startswith("FDI average")]
-    later = ind[ind["indicator"].isin(FDI)]
+    later = ind[ind["indicator"].isin(FDI)].sort_values(["year", "indicator"])
+    before = later[later["year"] <= int(PUBLISHED[:4])]
     later_text = ", ".join(f"{r.indicator.split()[1]} {r.year}: {r.value:g}" for r in later.itertuples())
+    before_text = ", ".join(f"{r.indicator.split()[1]} {r.year}: {r.value:g}" for r in before.itertuples())
+    if len(avg) and len(before):
+        verdict = (f"does not fit the latest years before the article ({before_text}): 'almost 11 a year' is below "
+                   "both measures; it may average an earlier or longer period, which the reading does not name")
+    elif len(avg) and only_reading_sources(avg.iloc[0]["source"]):
+        verdict = ("cannot be checked with the course data: the reading does not say whether it means registered or "
+                   f"disbursed FDI, nor which years; the data's FDI figures are for later years ({later_text})")
+    else:
+        verdict = "compare the figures"
     rows.append({
         "claim": "FDI averages almost US$11 billion a year in recent years", "cite": "[hien2018 ¶15]",
         "reading": "almost 11 a year",
-        "data": (f"{avg.iloc[0]['value']:g} ({avg.iloc[0]['status']})" if len(avg) else "no row"),
-        "source": "; ".join(dict.fromkeys([t for s in list(avg["source"]) + list(later["source"])
-                                           for t in data.split_source(s)])),
-        "verdict": ("cannot be checked with the course data, though it could be with a longer series: the "
-                    "reading does not say whether it means registered or disbursed FDI, nor which years; the "
-                    f"data's FDI figures are for later years ({later_text})"
-                    if len(avg) and only_reading_sources(avg.iloc[0]["source"]) else "compare the figures"),
+        "data": (f"{avg.iloc[0]['value']:g} ({avg.iloc[0]['status']}); " if len(avg) else "") + (before_text or later_text),
+        "source": "; ".join(dict.fromkeys([t for s_ in list(avg["source"]) + list((before if len(before) else later)["source"])
+                                           for t in data.split_source(s_)])),
+        "verdict": verdict,
     })
     for claim, cite, reading, event in (
         ("Vietnam joined the WTO in 2007", "[hien2018 ¶15]", "2007", "WTO accession"),
@@ -372,11 +379,12 @@ def fdi_chart(indicators=None):
     parts = []
     for year, rows in frame.groupby("year"):
         got = dict(zip(rows["kind"], rows["value"]))
-        parts.append(f"{year}: registered {got.get('registered', float('nan')):g}, "
-                     f"disbursed {got.get('disbursed', float('nan')):g}")
+        parts.append(f"{year}: " + ", ".join(f"{kind} {got[kind]:g}" if kind in got else f"{kind}: no figure"
+                                             for kind in ("registered", "disbursed")))
     description = ("Grouped bars of foreign direct investment into Vietnam, in billions of US dollars, "
-                   "registered (pledged) beside disbursed (actually spent) each year. " + "; ".join(parts) +
-                   ". Disbursed investment is well below registered investment every year.")
+                   "registered (pledged) beside disbursed (actually spent) in the years the data have. "
+                   + "; ".join(parts) + ". Disbursed investment is well below registered investment in every "
+                   "year with both figures.")
     years = f"{frame['year'].min()}–{frame['year'].max()}"
     return charts.finish(chart, title=f"FDI registered and disbursed, {years}", description=description,
                          source=data.source_note(list(frame["source"])))
