@@ -132,7 +132,7 @@ def _grade_records(bank: Bank, ex: Extracted, set_id: str, problems: list[str]) 
     results: dict[str, Scored] = {}
     unknown = [ex_id for (s, ex_id) in ex.records if s == set_id and ex_id not in bank.exercises]
     if unknown:
-        shown = ", ".join(repr(visible(e, limit=40)) for e in unknown[:3]) + (", …" if len(unknown) > 3 else "")
+        shown = ", ".join(f"'{visible(e, limit=40)}'" for e in unknown[:3]) + (", …" if len(unknown) > 3 else "")
         problems.append(f"unknown exercise id(s) in set {set_id}: {len(unknown)} answer(s) ignored ({shown})")
     for ex_id, exercise in bank.exercises.items():
         max_points = float(exercise.points)
@@ -258,7 +258,7 @@ def _grade_file(run, path, rel, banks, assignment, matcher, deadline, max_mb, co
         sets = [assignment]
     unknown = [s for s in sets if s not in banks]
     if unknown:
-        shown = ", ".join(repr(visible(u, limit=60)) for u in unknown[:3]) + (", …" if len(unknown) > 3 else "")
+        shown = ", ".join(f"'{visible(u, limit=60)}'" for u in unknown[:3]) + (", …" if len(unknown) > 3 else "")
         what = f"set {shown} is" if len(unknown) == 1 else f"{len(unknown)} sets ({shown}) are"
         problem(rel, f"{what} not in the exercise bank; {'its' if len(unknown) == 1 else 'their'} answers are "
                      "not graded", "skipped" if len(unknown) == len(sets) else "graded")

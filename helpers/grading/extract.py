@@ -74,13 +74,16 @@ def check_time(value: Any) -> tuple[datetime | None, str]:
         return None, "the saved time is not a short text"
     try:
         when = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None, f"the saved time '{visible(value)}' is not an ISO date-time"
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    try:
         when = when.astimezone(timezone.utc)
-    except (ValueError, OverflowError):
-        return None, f"the saved time {visible(value)!r} is not an ISO date-time"
-    if not EARLIEST <= when < LATEST:
-        return None, f"the saved time {visible(value)!r} is outside the years 1970–2999"
+    except OverflowError:  # year 9999 west of UTC, year 1 east of it
+        when = None
+    if when is None or not EARLIEST <= when < LATEST:
+        return None, f"the saved time '{visible(value)}' is outside the years 1970–2999"
     return when, ""
 
 

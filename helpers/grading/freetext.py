@@ -66,15 +66,15 @@ def merge_scores(run: Run, scores_csv: Path | str) -> list[str]:
         ex_id = (row.get("exercise") or "").strip()
         if sub is None:
             problems.append(f"{where}: no counted submission of {visible(row.get('set'), limit=60)} by "
-                            f"{visible(student, limit=60)!r}; score not used")
+                            f"'{visible(student, limit=60)}'; score not used")
             continue
         result = sub.results.get(ex_id)
         if result is None or run.banks[sub.set].exercises[ex_id].type != "text":
-            problems.append(f"{where}: {visible(ex_id, limit=60)!r} is not a short-text exercise of {sub.set}; "
+            problems.append(f"{where}: '{visible(ex_id, limit=60)}' is not a short-text exercise of {sub.set}; "
                             "score not used")
             continue
         if not SCORE.fullmatch(raw):
-            problems.append(f"{where}: score {visible(raw, limit=40)!r} is not a plain number; not used")
+            problems.append(f"{where}: score '{visible(raw, limit=40)}' is not a plain number; not used")
             continue
         value = Decimal(raw.replace(",", ".")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         if value > Decimal(repr(float(result.max_points))):

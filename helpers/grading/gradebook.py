@@ -214,7 +214,7 @@ def write_canvas(run: Run, out: Path, rows: list[Row] | None = None, ids: dict[s
     columns = canvas_columns(sets, ids)
     for bank, (header, note) in zip(sets, columns):
         if note:
-            run.problems.append(Problem("canvas.csv", f"the column for {bank.set} is titled {header!r}: {note}",
+            run.problems.append(Problem("canvas.csv", f"the column for {bank.set} is titled '{header}': {note}",
                                         "canvas column"))
     header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"] + [h for h, _ in columns]
     body = [["Points Possible", "", "", "", ""] + [pts(b.max_points) for b in sets]]
@@ -289,7 +289,7 @@ def write_moodle(run: Run, out: Path, rows: list[Row] | None = None, field_name:
             run.problems.append(Problem(who, f"left out of moodle.csv: {why}", "not in moodle.csv"))
             continue
         if counts[value.casefold()] > 1:
-            run.problems.append(Problem(who, f"left out of moodle.csv: {label.lower()} {value!r} belongs to more "
+            run.problems.append(Problem(who, f"left out of moodle.csv: {label.lower()} '{visible(value)}' belongs to more "
                                              "than one gradebook row", "not in moodle.csv"))
             continue
         line = [value, " ".join(visible(st.name).split())]

@@ -116,7 +116,7 @@ def summarise(reasons: Iterable[str], *, max_lines: int = MAX_LINES_PER_FILE) ->
         if len(distinct) == 1:
             lines.append(f"{distinct[0]} (×{len(items)})")
         else:
-            shown = "; ".join(visible(d, limit=80) for d in distinct[:EXAMPLES])
+            shown = "; ".join(visible(d, limit=120) for d in distinct[:EXAMPLES])
             more = f"; … {len(distinct) - EXAMPLES} more" if len(distinct) > EXAMPLES else ""
             lines.append(f"{len(items)} problems of one kind: {shown}{more}")
     if len(lines) > max_lines:
