@@ -16,8 +16,6 @@ import pytest
 from helpers import ROOT
 from helpers.grading import synthetic
 from helpers.grading.cli import main
-from helpers.grading.extract import special_kind
-from helpers.grading.untrusted import show_path, summarise, visible, write_atomic
 
 HERE = Path(__file__).resolve().parent
 OUTPUTS = ["gradebook.csv", "canvas.csv", "moodle.csv", "submissions.csv", "freetext.csv", "items.csv", "errors.csv"]
@@ -107,6 +105,8 @@ def test_an_output_that_fails_is_absent_not_half_written_and_the_run_goes_on(cou
 
 
 def test_write_atomic_leaves_the_old_file_or_nothing(tmp_path):
+    from helpers.grading.untrusted import write_atomic
+
     target = tmp_path / "x.csv"
     write_atomic(target, lambda fh: fh.write("old\n"))
     assert target.read_text() == "old\n"
@@ -200,6 +200,8 @@ def test_one_file_cannot_flood_the_report_or_the_screen(course, capsys):
 
 
 def test_summarise_counts_by_kind_with_a_few_examples():
+    from helpers.grading.untrusted import summarise
+
     lines = summarise([f"unknown record schema {i}" for i in range(5000)] + ["empty answer"] * 3)
     assert len(lines) == 2
     assert lines[0].startswith("5000 problems of one kind: unknown record schema 0; unknown record schema 1")
@@ -211,6 +213,8 @@ def test_summarise_counts_by_kind_with_a_few_examples():
 # --- 4. Control characters made visible everywhere -----------------------------------------------
 
 def test_escape_codes_never_reach_the_screen_or_the_files_raw(course, capsys):
+    from helpers.grading.untrusted import visible
+
     H.escapes(course / "subs")
     out = grade(course, quiet=False)
     screen = capsys.readouterr().out
@@ -226,6 +230,8 @@ def test_escape_codes_never_reach_the_screen_or_the_files_raw(course, capsys):
 
 
 def test_visible_and_show_path():
+    from helpers.grading.untrusted import show_path, visible
+
     assert visible("a\x1b[2Jb\u202ec\x00\x9b") == "a\\x1b[2Jb\\u202ec\\x00\\x9b"
     assert visible("line 1\nline 2\t!", keep_newlines=True) == "line 1\nline 2\t!"
     assert visible("line 1\nline 2") == "line 1\\x0aline 2"
@@ -286,6 +292,8 @@ def test_pipes_and_sockets_are_named_and_never_opened(course):
 
 
 def test_devices_are_named_by_what_they_are():
+    from helpers.grading.extract import special_kind
+
     assert special_kind(stat.S_IFCHR | 0o666) == "a character device, not a file"
     assert special_kind(stat.S_IFBLK | 0o660) == "a block device, not a file"
     assert special_kind(stat.S_IFIFO | 0o600) == "a named pipe (FIFO), not a file"
