@@ -54,7 +54,7 @@ class Submission:
     def display_name(self) -> str:
         if self.student and self.student.name:
             return visible(self.student.name)
-        return visible(self.ident.name)
+        return show_path(self.ident.name)
 
 
 @dataclass

@@ -58,7 +58,9 @@ class FileIdentity:
     def key(self) -> str:
         if self.lms and self.lms_id:
             return f"{self.lms}:{self.lms_id}"
-        return "file:" + (fold(self.name) or self.name)
+        from .untrusted import show_path
+
+        return "file:" + (fold(self.name) or show_path(self.name))
 
 
 def identify(path: Path, root: Path, set_ids: list[str] = ()) -> FileIdentity:
@@ -128,7 +130,7 @@ def load_roster(path: Path | str) -> list[Student]:
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
             rows = list(csv.reader(fh))
-    except (OSError, UnicodeDecodeError) as err:
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
         raise RosterError(f"{path}: cannot read the roster ({err})") from None
     if not rows:
         raise RosterError(f"{path}: the roster is empty")
