@@ -277,7 +277,7 @@ def test_records_in_stream_and_error_outputs_are_reported_not_scored(course):
     row = subs_by_file(out)[name]
     assert float(row["points"]) == H.FULL - 2  # single (1) and numeric (1) were only in those outputs
     reasons = " ".join(e["reason"] for e in errors_of(out, name))
-    assert "in a stream output" in reasons and "in a error output" in reasons and "never write" in reasons
+    assert "in a stream output" in reasons and "in an error output" in reasons and "never write" in reasons
 
 
 # --- 8. Special files named -----------------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..exercises.record import RECORD_OUTPUTS, validate_record, walk_outputs
 from . import COURSE, MIME
-from .untrusted import clean_json, visible
+from .untrusted import clean_json, reason_kind, visible
 
 MAX_FILE_MB = 25.0
 """Files larger than this are refused unread (a notebook with answers is typically well under 1 MB)."""
@@ -236,8 +236,9 @@ def extract(path: Path | str, max_mb: float = MAX_FILE_MB, course: str = COURSE)
 
     for index, kind, record in walk_outputs(nb):
         if kind not in RECORD_OUTPUTS:
-            ignore(f"in a {visible(kind, limit=40) or 'untyped'} output, where the exercise widgets never "
-                   "write; not scored")
+            what = visible(kind, limit=40) or "untyped"
+            ignore(f"in {'an' if what[0] in 'aeiou' else 'a'} {what} output, where the exercise widgets "
+                   "never write; not scored")
             continue
         if record is None:
             ignore("a record that is not a JSON object")
@@ -277,6 +278,12 @@ def extract(path: Path | str, max_mb: float = MAX_FILE_MB, course: str = COURSE)
             saved=saved,
             cell=index,
         )
+    kinds: dict[str, dict[str, int]] = {}
     for reason, n in reasons.items():
-        out.problems.append(f"{n} answer record(s) ignored: {_short(reason, 150)}")
+        kinds.setdefault(reason_kind(reason), {})[reason] = n
+    for group in kinds.values():  # one line per kind of reason, whatever the number of records
+        total = sum(group.values())
+        shown = "; ".join(_short(r, 150) for r in list(group)[:3])
+        more = f"; … and {len(group) - 3} more like these" if len(group) > 3 else ""
+        out.problems.append(f"{total:,} answer record(s) ignored: {shown}{more}")
     return out

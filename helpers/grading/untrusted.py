@@ -94,7 +94,7 @@ def clean_json(value, found: list[int] | None = None):
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _kind(reason: str) -> str:
+def reason_kind(reason: str) -> str:
     """What a reason is about, with the particulars (quoted text, numbers) taken out."""
     kind = re.sub(r"'[^']*'|\"[^\"]*\"|\([^)]*\)|\d+(?:\.\d+)?", "…", reason)
     return re.sub(r"\s+", " ", kind).strip()
@@ -106,7 +106,7 @@ def summarise(reasons: Iterable[str], *, max_lines: int = MAX_LINES_PER_FILE) ->
     groups: dict[str, list[str]] = {}
     for reason in reasons:
         reason = visible(reason)
-        groups.setdefault(_kind(reason), []).append(reason)
+        groups.setdefault(reason_kind(reason), []).append(reason)
     lines = []
     for kind, items in groups.items():
         if len(items) == 1:
