@@ -104,6 +104,28 @@ def test_an_output_that_fails_is_absent_not_half_written_and_the_run_goes_on(cou
     assert "Outputs NOT written: 2" in capsys.readouterr().out  # gradebook.csv and submissions.csv
 
 
+def test_feedback_pages_are_all_written_or_none(course, monkeypatch):
+    from helpers.grading import feedback
+
+    for i in range(3):
+        H.write(course / "subs", f"s{i}_{110 + i}_1_01-soft-power.ipynb", H.notebook(H.good_records()))
+    real, calls = feedback.page, []
+
+    def third_fails(run, key, *rest):
+        calls.append(key)
+        if len(calls) == 3:
+            raise ValueError("cannot render")
+        return real(run, key, *rest)
+
+    monkeypatch.setattr(feedback, "page", third_fails)
+    out = grade(course)
+    assert not (out / "feedback").exists() or not list((out / "feedback").iterdir())
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging folder left
+    assert [e["action"] for e in errors_of(out, "feedback/")] == ["output not written"]
+    monkeypatch.setattr(feedback, "page", real)
+    assert len(list((grade(course) / "feedback").glob("*.html"))) == 3
+
+
 def test_write_atomic_leaves_the_old_file_or_nothing(tmp_path):
     from helpers.grading.untrusted import write_atomic
 

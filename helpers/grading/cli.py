@@ -6,6 +6,7 @@ against the exercise bank. See course/grading.md for a walkthrough.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -49,6 +50,31 @@ def _canvas_ids(values: list[str], banks) -> dict[str, str]:
             raise ValueError(f"--canvas-assignment {value!r}: no set {set_id!r} (sets: {', '.join(banks)})")
         ids[set_id] = number
     return ids
+
+
+def _staged(out: Path, write):
+    """Run ``write(folder)`` on a fresh folder inside ``out``, then move each file it wrote to the
+    same place under ``out`` (a rename each): if ``write`` fails, nothing of it reaches ``out``.
+    Returns what ``write`` returned, with its paths moved under ``out``."""
+    import shutil
+    import tempfile
+
+    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        result = write(stage)
+        moved = {}
+        for path in sorted(p for p in stage.rglob("*") if p.is_file()):
+            target = out / path.relative_to(stage)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+            moved[path] = target
+        if result is None:
+            return None
+        if isinstance(result, list):
+            return [moved.get(Path(p), p) for p in result]
+        return moved.get(Path(result), result)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 def _output(run, name: str, write, echo):
@@ -144,11 +170,11 @@ def main(argv: list[str] | None = None) -> int:
     if path:
         written.append(path)
     if not args.no_chart:
-        chart = _output(run, "items.html", lambda: items.write_items_chart(analysis, out), echo)
+        chart = _output(run, "items.html", lambda: _staged(out, lambda d: items.write_items_chart(analysis, d)), echo)
         if chart:
             written.append(chart)
-    pages = _output(run, "feedback/", lambda: feedback.write_feedback(run, out, assessment_too=args.feedback),
-                    echo) or []
+    pages = _output(run, "feedback/", lambda: _staged(
+        out, lambda d: feedback.write_feedback(run, d, assessment_too=args.feedback)), echo) or []
     path = _output(run, "errors.csv", lambda: gradebook.write_errors(run, out), echo)
     if path:
         written.append(path)
