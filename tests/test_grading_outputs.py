@@ -87,7 +87,7 @@ def test_roster_matching_lists_unmatched_and_missing_students(course):
     out = grade(course, "--roster", str(course / "roster.csv"))
     errors = read_csv(out / "errors.csv")
     assert [(e["file"], e["action"]) for e in errors] == [("stranger_999_1_01-soft-power.ipynb", "not matched"),
-                                                          ("stranger", "not in moodle.csv")]
+                                                          ("stranger_999_1_01-soft-power.ipynb", "not in moodle.csv")]
     book = {r["student_id"]: r for r in read_csv(out / "gradebook.csv")}
     assert book["SV001"]["total"] == "11"
     assert book["SV003"]["total"] == "" and book["SV003"]["files"] == ""  # on the roster, nothing handed in

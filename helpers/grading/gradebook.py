@@ -283,14 +283,15 @@ def write_moodle(run: Run, out: Path, rows: list[Row] | None = None, field_name:
                                     f"({hint}, or choose another --moodle-user-field)", "not in moodle.csv"))
         keep = []
     for value, st in keep:
-        who = st.name or st.key
+        where = next((s.rel for s in st.by_set.values()), st.key)
+        who = f"{st.name or st.key} ({st.key})" if st.name and st.name != st.key else st.key
         if not value:
             why = f"no {label.lower()} (Moodle would stop the whole import at this row)"
-            run.problems.append(Problem(who, f"left out of moodle.csv: {why}", "not in moodle.csv"))
+            run.problems.append(Problem(where, f"{who} left out of moodle.csv: {why}", "not in moodle.csv"))
             continue
         if counts[value.casefold()] > 1:
-            run.problems.append(Problem(who, f"left out of moodle.csv: {label.lower()} '{visible(value)}' belongs to more "
-                                             "than one gradebook row", "not in moodle.csv"))
+            run.problems.append(Problem(where, f"{who} left out of moodle.csv: {label.lower()} '{visible(value)}' "
+                                               "belongs to more than one gradebook row", "not in moodle.csv"))
             continue
         line = [value, " ".join(visible(st.name).split())]
         for bank in sets:
