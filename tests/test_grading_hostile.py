@@ -302,6 +302,17 @@ def test_records_in_stream_and_error_outputs_are_reported_not_scored(course):
     assert "in a stream output" in reasons and "in an error output" in reasons and "never write" in reasons
 
 
+def test_the_one_walk_over_outputs_reads_records_only_where_widgets_write_them(tmp_path):
+    from helpers.exercises.record import latest_answers, raw_records, walk_outputs
+
+    name = H.stray_outputs(tmp_path)
+    nb = __import__("json").loads((tmp_path / name).read_text(encoding="utf-8"))
+    kinds = [kind for _, kind, _ in walk_outputs(nb)]
+    assert kinds.count("stream") == 1 and kinds.count("error") == 1 and kinds.count("display_data") == 6
+    assert len(list(raw_records(nb))) == 6
+    assert ("01-soft-power", "x01-single") not in latest_answers(nb)  # nor does a widget restore it
+
+
 # --- 8. Special files named -----------------------------------------------------------------------
 
 def test_pipes_and_sockets_are_named_and_never_opened(course):
