@@ -22,6 +22,7 @@ def points_decimal(value) -> Decimal:
     """Points as a Decimal rounded half-up to 2 places (0.625 -> 0.63), the grader's one rule."""
     return Decimal(repr(float(value))).quantize(CENT, rounding=ROUND_HALF_UP)
 
+
 @dataclass
 class Submission:
     path: Path
