@@ -107,9 +107,10 @@ def ladder_frame(upgrades=None, as_of=None):
     rows = []
     for partner, group in steps.groupby("partner", sort=False):
         records = list(group.itertuples(index=False))
+        start_of = lambda r: getattr(r, "counted_from", r.since)  # noqa: E731 (a month/year step counts from its end)
         for i, rec in enumerate(records):
-            end = records[i + 1].since if i + 1 < len(records) else as_of
-            rows.append({"partner": partner, "level": rec.level, "named": rec.named, "start": rec.since,
+            end = start_of(records[i + 1]) if i + 1 < len(records) else as_of
+            rows.append({"partner": partner, "level": rec.level, "named": rec.named, "start": start_of(rec),
                          "end": end, "date_precision": rec.date_precision, "source": rec.source})
     frame = pd.DataFrame(rows)
     first = frame.groupby("partner")["start"].min().sort_values(kind="stable")
