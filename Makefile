@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml $(LOCK)
 lock:  ## refresh requirements.lock: every version, with hashes, from pyproject.toml's ranges
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet uv==$(UV_VERSION)
-	$(VENV)/bin/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
+	$(VENV)/bin/uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 \
 	  --generate-hashes --upgrade --exclude-newer $(LOCK_DATE) --no-config \
 	  --custom-compile-command 'make lock' --quiet --output-file $(LOCK)
 

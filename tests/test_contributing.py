@@ -193,5 +193,13 @@ def test_every_command_and_file_the_guide_names_exists():
         importlib.import_module(f"helpers.{module}")  # the short names notebooks import
 
 
+def test_the_changelog_has_the_sections_the_guide_names():
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8").splitlines()
+    named = re.findall(r"`(#{2,3} [^`]+)`", section("Correct a key"))
+    assert len(named) >= 3
+    for heading in named:
+        assert heading in changelog, f"CHANGELOG.md has no heading {heading!r}, which the guide names"
+
+
 def test_the_readme_links_the_guide():
     assert "(CONTRIBUTING.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
