@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
+OVERRIDES = helpers/jupyterlab/overrides.json
+LAB_OVERRIDES = $(VENV)/share/jupyter/lab/settings/overrides.json
+AXE_VERSION = 4.14.1
+AXE = _build/cache/npm/axe-core-$(AXE_VERSION)/package/axe.min.js
 NOTEBOOK ?= notebooks/00-start-here.ipynb
 PYTEST_WORKERS ?= 2
 
@@ -14,11 +18,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	mkdir -p $(VENV)/share/jupyter/lab/settings
-	printf '{"jupyterlab-rise:plugin": {"theme": "white"}}\n' > $(VENV)/share/jupyter/lab/settings/overrides.json
+	cp $(OVERRIDES) $(VENV)/share/jupyter/lab/settings/overrides.json
 	$(VENV)/bin/jupyter labextension disable --level=sys_prefix @jupyterlab/mathjax3-extension >/dev/null
 	touch $(STAMP)
 
-lab: $(STAMP)  ## set up and open the course in JupyterLab
+$(LAB_OVERRIDES): $(OVERRIDES) $(STAMP)  ## the course's JupyterLab settings (windowing off, no news)
+	cp $(OVERRIDES) $(LAB_OVERRIDES)
+
+$(AXE): $(STAMP)  ## axe-core for the accessibility tests (pinned; fetched once with npm)
+	$(PY) tests/browser/axe.py --fetch
+
+lab: $(STAMP) $(LAB_OVERRIDES)  ## set up and open the course in JupyterLab
 	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(NOTEBOOK)
 
 chromium:  ## Debian's Chromium for the browser tests (installed with apt when missing)
@@ -29,7 +39,7 @@ chromium:  ## Debian's Chromium for the browser tests (installed with apt when m
 	    echo "The browser tests need Chromium. Install it with: sudo apt-get install chromium"; exit 1; \
 	  fi; }
 
-test: $(STAMP) chromium  ## set up and run every test (unit, notebooks, browser)
+test: $(STAMP) $(LAB_OVERRIDES) $(AXE) chromium  ## set up and run every test (unit, notebooks, browser)
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --nbval-lax
 
 unit: $(STAMP)  ## the fast tests only (no notebooks, no browser)
