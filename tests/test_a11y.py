@@ -93,6 +93,12 @@ def test_a_restored_empty_drop_down_shows_its_placeholder():
     widget.inputs[first].value = ex.categories[0]
     widget.set_values({})
     assert widget.inputs[first].index == 0 and widget.values()[first] is None
+    # the student chooses a category, then the placeholder again (the browser sends index 0)
+    widget.inputs[first].index = 1
+    widget.inputs[first].index = 0
+    assert widget.inputs[first].index == 0 and widget.values()[first] is None
+    widget.inputs[first].value = None
+    assert widget.inputs[first].index == 0
 
 
 def _explorers():

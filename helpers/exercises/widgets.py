@@ -252,6 +252,17 @@ def set_dropdown(dd, value) -> None:
         dd.index = 0
 
 
+def keep_placeholder(dd) -> None:
+    """ipywidgets turns value None into "no option chosen" (an empty box, index None), also when
+    the student chooses the placeholder; show the placeholder (index 0, value None) instead."""
+    def fix(change):
+        if change["new"] is None:
+            dd.index = 0
+
+    dd.observe(fix, names="index")
+    set_dropdown(dd, dd.value)
+
+
 # --------------------------------------------------------------------------- display plumbing
 
 class IPythonDisplay:
@@ -335,7 +346,7 @@ class ExerciseWidget:
                 opts = [("— choose a cell —", None)] + [(quadrant_label(ex, q), i) for i, q in enumerate(ex.quadrants)]
             for iid, text in ex.items:
                 dd = w.Dropdown(options=opts, value=None, layout=w.Layout(width="auto"))
-                set_dropdown(dd, None)
+                keep_placeholder(dd)
                 dd.add_class("vnfr-input")
                 a11y.name(dd, control_name(ex, text))
                 label = w.HTML(f"<span>{html.escape(text)}</span>", layout=w.Layout(flex="1 1 auto"))
@@ -386,7 +397,7 @@ class ExerciseWidget:
                            f"<p>{html.escape(ask)}:</p>")
             claim.add_class("vnfr-claim")
             dd = w.Dropdown(options=opts, value=None, layout=w.Layout(width="100%"))
-            set_dropdown(dd, None)
+            keep_placeholder(dd)
             dd.add_class("vnfr-input")
             a11y.name(dd, f"{ask}: {ex.spec['claim']}")
             self.inputs["paragraph"] = dd

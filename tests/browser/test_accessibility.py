@@ -291,9 +291,10 @@ def test_keys_do_what_a_keyboard_user_expects(probe):
     # closed drop-down: ArrowDown chooses the next option, a letter the first option starting with it
     ex = START[ONE_OF_EACH["classify"]]
     sel = box(page, ex.id).locator("select").first
-    sel.select_option(index=0)
-    page.wait_for_timeout(500)  # the kernel's echo of the change
     _focus(sel)
+    page.keyboard.press("Home")  # the placeholder, chosen with the keyboard as a student would
+    page.wait_for_timeout(500)
+    assert sel.evaluate("s => s.selectedIndex") == 0, "Home on a closed drop-down did not choose the first option"
     page.keyboard.press("ArrowDown")
     # (the kernel echoes each change back; a late echo of the previous value may land first)
     sel.evaluate("s => new Promise(ok => { const t0 = Date.now(); (function poll() {"
@@ -304,12 +305,16 @@ def test_keys_do_what_a_keyboard_user_expects(probe):
     page.wait_for_timeout(1000)
     chosen = sel.evaluate("s => s.options[s.selectedIndex].text")
     assert chosen.lower().startswith(letter.lower()), f"typing {letter!r} chose {chosen!r}"
-    # button: Enter checks (here: the answer is incomplete, so a message)
+    # button: Enter checks (the feedback is rewritten)
     button = box(page, ex.id).locator(".vnfr-submit")
+    fb = box(page, ex.id).locator(".vnfr-feedback")
+    fb.evaluate("el => { el.__vnfrChanged = false; new MutationObserver(() => { el.__vnfrChanged = true; })"
+                ".observe(el, {childList: true, subtree: true, characterData: true}); }")
     _focus(button)
     page.keyboard.press("Enter")
-    page.wait_for_function("(sel) => /first/.test(document.querySelector(sel).textContent)",
+    page.wait_for_function("(sel) => document.querySelector(sel).__vnfrChanged",
                            arg=f".vnfr-ex-{ex.id} .vnfr-feedback", timeout=15_000)
+    assert button.evaluate("el => el === document.activeElement"), "Enter on the button moved the focus"
 
 
 def test_keys_on_every_explorer_act_on_the_control_not_the_notebook(probe):
