@@ -300,6 +300,9 @@ def test_keys_do_what_a_keyboard_user_expects(probe):
     sel.evaluate("s => new Promise(ok => { const t0 = Date.now(); (function poll() {"
                  " if (s.selectedIndex === 1 || Date.now() - t0 > 5000) ok(); else setTimeout(poll, 100); })(); })")
     assert sel.evaluate("s => s.selectedIndex") == 1, "ArrowDown on a closed drop-down did not choose the next option"
+    ring = sel.evaluate("s => { const c = getComputedStyle(s); return [c.outlineStyle, parseFloat(c.outlineWidth), c.outlineColor]; }")
+    assert ring[0] != "none" and ring[1] >= 2 and ring[2] == "rgb(26, 95, 180)", \
+        f"the focus ring is {ring}, not the course's 3 px #1a5fb4 (6.3:1 against white)"
     letter = ex.categories[-1][0]
     page.keyboard.type(letter.lower())
     page.wait_for_timeout(1000)
