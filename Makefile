@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 $(LAB_OVERRIDES): $(OVERRIDES) $(STAMP)  ## the course's JupyterLab settings (windowing off, no news)
 	cp $(OVERRIDES) $(LAB_OVERRIDES)
 
-$(AXE): $(STAMP)  ## axe-core for the accessibility tests (pinned; fetched once with npm)
+$(AXE): | $(STAMP)  ## axe-core for the accessibility tests (pinned; fetched once with npm)
 	$(PY) tests/browser/axe.py --fetch
 
 lab: $(STAMP) $(LAB_OVERRIDES)  ## set up and open the course in JupyterLab
