@@ -93,8 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         gradebook.write_submissions(run, out),
         freetext.write_freetext(run, out),
     ]
-    analysis = items.analyse(run)
-    written.append(items.write_items_csv(analysis, out))
+    analysis, set_stats = items.analyse_run(run)
+    written += [items.write_items_csv(analysis, out), items.write_sets_csv(set_stats, out)]
     if not args.no_chart:
         chart = items.write_items_chart(analysis, out)
         if chart:
