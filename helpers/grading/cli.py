@@ -27,7 +27,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--assignment", metavar="SET", help="grade only this set (e.g. 01-soft-power); other notebooks are skipped")
     p.add_argument("--bank", type=Path, help="folder of exercise banks (default: course/exercises)")
     p.add_argument("--max-mb", type=float, default=MAX_FILE_MB, help=f"refuse files larger than this (default {MAX_FILE_MB:g})")
-    p.add_argument("--no-chart", action="store_true", help="skip the item-analysis chart (items.csv is still written)")
+    p.add_argument("--no-chart", action="store_true", help="skip the charts (items.html; reteach.html is written without its charts)")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no line per problem (the summary is still printed)")
     return p
 
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     run = grade_folder(args.submissions, banks, assignment=args.assignment, roster=roster, deadline=deadline,
                        max_mb=args.max_mb, progress=False if args.quiet else None, echo=echo)
 
-    from . import feedback, freetext, gradebook, items
+    from . import feedback, freetext, gradebook, items, reteach
     from .core import Problem
 
     if args.scores:
@@ -99,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         chart = items.write_items_chart(analysis, out)
         if chart:
             written.append(chart)
+    lines = reteach.reteach(run)
+    written += [reteach.write_reteach_csv(lines, out), reteach.write_reteach_page(lines, run, out, chart=not args.no_chart)]
     pages = feedback.write_feedback(run, out, assessment_too=args.feedback)
     written.append(gradebook.write_errors(run, out))
 
