@@ -28,6 +28,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--bank", type=Path, help="folder of exercise banks (default: course/exercises)")
     p.add_argument("--max-mb", type=float, default=MAX_FILE_MB, help=f"refuse files larger than this (default {MAX_FILE_MB:g})")
     p.add_argument("--no-chart", action="store_true", help="skip the charts (items.html; reteach.html is written without its charts)")
+    p.add_argument("--compare", type=Path, metavar="OLD_GRADES_DIR",
+                   help="an earlier --out folder: list every exercise whose score changed since (changes.csv)")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no line per problem (the summary is still printed)")
     return p
 
@@ -72,6 +74,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"grade: {err}", file=sys.stderr)
             return 2
 
+    earlier = None
+    if args.compare:  # read before anything is written: --out may be the same folder
+        from .compare import CompareError, read_gradebook
+
+        try:
+            earlier = read_gradebook(args.compare / "gradebook.csv")
+        except CompareError as err:
+            print(f"grade: --compare: {err}", file=sys.stderr)
+            return 2
+
     echo = _echo(args.quiet)
     run = grade_folder(args.submissions, banks, assignment=args.assignment, roster=roster, deadline=deadline,
                        max_mb=args.max_mb, progress=False if args.quiet else None, echo=echo)
@@ -104,7 +116,18 @@ def main(argv: list[str] | None = None) -> int:
     pages = feedback.write_feedback(run, out, assessment_too=args.feedback)
     written.append(gradebook.write_errors(run, out))
 
+    changed = None
+    if earlier is not None:
+        from .compare import compare, write_changes
+
+        changed = compare(earlier, out / "gradebook.csv")
+        written.append(write_changes(changed, out))
+
     _summary(run, rows, out, written, pages, analysis)
+    if changed is not None:
+        from .compare import summary
+
+        print("\n".join(summary(changed)))
     return 0
 
 
