@@ -44,8 +44,8 @@ slides: $(STAMP)  ## HTML slides of every notebook in _build/slides/ (open offli
 site: $(STAMP)  ## the reader edition in _build/site/: static HTML that opens from disk
 	$(PY) -m helpers site --out _build/site
 
-student-edition: $(STAMP)  ## the student edition, with no answer key, in student-edition/
-	$(PY) -m helpers release --out student-edition
+student-edition: $(STAMP)  ## the student edition, with no answer key, in student-edition/ (ASSESS="02-new-diplomacy ..." for assessment mode)
+	$(PY) -m helpers release --out student-edition $(if $(ASSESS),--assess $(ASSESS))
 
 clean:
 	rm -rf $(VENV) student-edition grades _build test-artifacts

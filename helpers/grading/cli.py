@@ -28,6 +28,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--bank", type=Path, help="folder of exercise banks (default: course/exercises)")
     p.add_argument("--max-mb", type=float, default=MAX_FILE_MB, help=f"refuse files larger than this (default {MAX_FILE_MB:g})")
     p.add_argument("--no-chart", action="store_true", help="skip the charts (items.html; reteach.html is written without its charts)")
+    p.add_argument("--assess", nargs="+", default=[], metavar="SET",
+                   help="sets the students' edition had in assessment mode (release --assess): "
+                        "treated as assessment sets here too (feedback pages only with --feedback)")
     p.add_argument("--compare", type=Path, metavar="OLD_GRADES_DIR",
                    help="an earlier --out folder: list every exercise whose score changed since (changes.csv)")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no line per problem (the summary is still printed)")
@@ -53,6 +56,12 @@ def main(argv: list[str] | None = None) -> int:
     if not banks:
         print(f"grade: no exercise banks found in {args.bank or 'course/exercises'}", file=sys.stderr)
         return 2
+    unknown = [s for arg in args.assess for s in arg.split() if s not in banks]
+    if unknown:
+        print(f"grade: --assess {' '.join(unknown)}: no such set (sets: {', '.join(banks)})", file=sys.stderr)
+        return 2
+    for set_id in (s for arg in args.assess for s in arg.split()):
+        banks[set_id].mode = "assessment"
     if args.assignment and args.assignment not in banks:
         print(f"grade: --assignment {args.assignment}: no such set (sets: {', '.join(banks)})", file=sys.stderr)
         return 2
