@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 
 import pytest
@@ -73,8 +74,14 @@ def test_outcome_lines(graded):
 def test_page_has_an_offline_chart_and_every_figure(graded):
     out, _ = graded
     page = (out / "reteach.html").read_text(encoding="utf-8")
-    assert page.count("<svg") == 2 and "quy2024 ¶3" in page and "50.0 %" in page
-    assert not re.search(r"(src|href)=[\"']https?://", page)
+    assert "vegaEmbed" in page and len(page) > 500_000  # the libraries are inside the page
+    assert not re.search(r"<script[^>]+src=", page)
+    charts = json.loads(re.search(r"const charts = (.*);\n", page).group(1))
+    assert set(charts) == {"chart-paragraph", "chart-outcome"}
+    bars = {v["what"]: v["lost"] for v in charts["chart-paragraph"]["data"]["values"]}
+    assert bars["quy2024 ¶3"] == 50.0 and charts["chart-outcome"]["data"]["values"][0] == {
+        "what": "SP-1", "lost": 50.0, "detail": "Name Nye's three resources of soft power."}
+    assert "quy2024 ¶3" in page and "50.0 %" in page  # the table under the chart
 
 
 def test_feedback_names_the_weakest_outcome(graded):
@@ -83,3 +90,11 @@ def test_feedback_names_the_weakest_outcome(graded):
     assert "Your weakest outcome: SP-1" in binh and "0 of 1 points (0 %)" in binh and "[quy2024 ¶3]" in binh
     an = next(p for p in (out / "feedback").glob("*.html") if p.name == "canvas-101.html").read_text(encoding="utf-8")
     assert "weakest outcome" not in an
+
+
+def test_chart_pages_use_the_vega_lite_version_altair_writes():
+    import altair
+
+    from helpers.grading.pages import VL_VERSION
+
+    assert altair.SCHEMA_VERSION.lstrip("v").startswith(VL_VERSION + ".")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment
@@ -53,9 +54,10 @@ _template = _env.from_string(TEMPLATE)
 _markdown = None
 
 
+@lru_cache(maxsize=4096)
 def course_markdown(text: str):
     """The course's own Markdown (prompts, explanations) as HTML, with any raw HTML in it escaped.
-    Never used for anything a student wrote."""
+    Never used for anything a student wrote. Cached: every page shows the same prompts."""
     global _markdown
     if _markdown is None:
         try:

@@ -308,37 +308,58 @@ def write_sets_csv(sets: list[SetStats], out: Path) -> Path:
     return _write(out / "sets.csv", SET_COLUMNS, rows)
 
 
-def write_items_chart(items: list[Item], out: Path) -> Path | None:
-    """Difficulty against discrimination, one point per item, as a page that works offline
-    (Vega, Vega-Lite and vega-embed are written into the page itself)."""
+def items_spec(items: list[Item]) -> dict | None:
+    """Facility against discrimination, one point per item, as a Vega-Lite spec."""
     points = [it for it in items if it.difficulty is not None]
     if not points:
         return None
-    import helpers  # noqa: F401  (keeps altair's import fast; see helpers/__init__.py)
-    import altair as alt
+    from .pages import SCHEMA
 
-    data = alt.Data(values=[
-        {"item": f"{it.set}/{it.exercise}", "type": it.type, "difficulty": round(it.difficulty, 3),
-         "discrimination": round(it.discrimination, 3) if it.discrimination is not None else 0.0,
-         "flag": ", ".join(it.flags) or "ok", "n": it.n}
-        for it in points
-    ])
-    base = alt.Chart(data).properties(
-        width=520, height=360,
-        title=alt.TitleParams("Item analysis: difficulty and discrimination",
-                              subtitle="Right: easier. Up: separates strong from weak students better. "
-                                       "Items below zero or at the edges need a look."),
-        description="Scatter plot of each exercise's difficulty (share of marks earned) against its "
-                    "discrimination (corrected point-biserial correlation).",
-    )
-    dots = base.mark_circle(size=90, opacity=0.8).encode(
-        x=alt.X("difficulty:Q", scale=alt.Scale(domain=[0, 1]), title="difficulty (share of marks earned)"),
-        y=alt.Y("discrimination:Q", scale=alt.Scale(domain=[-1, 1]), title="discrimination (point-biserial)"),
-        color=alt.Color("flag:N", title="flag"),
-        tooltip=["item:N", "type:N", "difficulty:Q", "discrimination:Q", "flag:N", "n:Q"],
-    )
-    zero = alt.Chart(alt.Data(values=[{"y": 0}])).mark_rule(strokeDash=[4, 4], color="#888").encode(y="y:Q")
-    chart = alt.layer(dots, zero)
+    values = [{"item": f"{it.set}/{it.exercise}", "type": it.type, "difficulty": round(it.difficulty, 3),
+               "discrimination": round(it.discrimination, 3) if it.discrimination is not None else 0.0,
+               "flag": ", ".join(it.flags) or "ok", "n": it.n} for it in points]
+    return {
+        "$schema": SCHEMA,
+        "title": {"text": "Item analysis: facility and discrimination",
+                  "subtitle": "Right: easier. Up: separates strong from weak students better. "
+                              "Items below zero or at the edges need a look."},
+        "description": "Scatter plot of each exercise's facility (share of marks earned) against its "
+                       "discrimination index (item-rest correlation).",
+        "width": 520, "height": 360,
+        "layer": [
+            {"data": {"values": values}, "mark": {"type": "circle", "size": 90, "opacity": 0.8},
+             "encoding": {
+                 "x": {"field": "difficulty", "type": "quantitative", "scale": {"domain": [0, 1]},
+                       "title": "facility (share of marks earned)"},
+                 "y": {"field": "discrimination", "type": "quantitative", "scale": {"domain": [-1, 1]},
+                       "title": "discrimination (item-rest correlation)"},
+                 "color": {"field": "flag", "type": "nominal", "title": "flag"},
+                 "tooltip": [{"field": f, "type": t} for f, t in (("item", "nominal"), ("type", "nominal"),
+                             ("difficulty", "quantitative"), ("discrimination", "quantitative"),
+                             ("flag", "nominal"), ("n", "quantitative"))]}},
+            {"data": {"values": [{"y": 0}]}, "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#888"},
+             "encoding": {"y": {"field": "y", "type": "quantitative"}}},
+        ],
+    }
+
+
+def write_items_chart(items: list[Item], out: Path) -> Path | None:
+    """The chart as a page that works offline (Vega, Vega-Lite and vega-embed are in the page),
+    with the flagged items listed under it."""
+    import html
+
+    from .pages import chart_div, page
+
+    spec = items_spec(items)
+    if spec is None:
+        return None
+    flagged = [it for it in items if it.flags]
+    rows = "".join(f"<tr><th scope=\"row\">{html.escape(it.set)}/{html.escape(it.exercise)}</th>"
+                   f"<td>{html.escape('; '.join(it.flags))}</td></tr>" for it in flagged)
+    body = ("<h1>Item analysis</h1>" + chart_div("items", spec["description"])
+            + ("<h2>Items to look at</h2><table><thead><tr><th scope=\"col\">exercise</th><th scope=\"col\">flags</th>"
+               f"</tr></thead><tbody>{rows}</tbody></table>" if flagged else "")
+            + "<p>Every figure is in <code>items.csv</code> and <code>sets.csv</code>.</p>")
     path = out / "items.html"
-    chart.save(str(path), format="html", inline=True)
+    path.write_text(page("Item analysis", body, {"items": spec}), encoding="utf-8")
     return path

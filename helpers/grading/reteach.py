@@ -58,12 +58,13 @@ def outcome_texts(run: Run) -> dict[str, str]:
     """Outcome id -> its wording, from the banks' ``outcomes`` lists."""
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     texts: dict[str, str] = {}
     for bank in run.banks.values():
         if not bank.path:
             continue
         try:
-            raw = yaml.safe_load(Path(bank.path).read_text(encoding="utf-8")) or {}
+            raw = yaml.load(Path(bank.path).read_text(encoding="utf-8"), Loader=loader) or {}
         except (OSError, yaml.YAMLError):
             continue
         for entry in raw.get("outcomes") or []:
@@ -122,55 +123,52 @@ def write_reteach_csv(lines: list[Line], out: Path) -> Path:
                                         "sets", "passage (first words) or outcome"], rows)
 
 
-def _chart_svg(lines: list[Line], kind: str, title: str, top: int = 15) -> str:
-    import helpers  # noqa: F401  (keeps altair's import fast)
-    import altair as alt
-
-    from ..charts import static_svg
+def chart_spec(lines: list[Line], kind: str, title: str, top: int = 15) -> dict | None:
+    """A bar chart of the most-lost paragraphs (or outcomes), as a Vega-Lite spec."""
+    from .pages import SCHEMA
 
     chosen = [line for line in lines if line.kind == kind][:top]
     if not chosen:
-        return ""
-    data = [{"what": line.id, "lost": round(100 * line.lost_share, 1),
-             "detail": (line.text[:70] + "…") if len(line.text) > 70 else line.text} for line in chosen]
-    chart = alt.Chart(alt.Data(values=data)).mark_bar(color="#d1495b").encode(
-        y=alt.Y("what:N", sort=None, title=None),
-        x=alt.X("lost:Q", scale=alt.Scale(domain=[0, 100]), title="share of the points at stake that were lost (%)"),
-        tooltip=["what:N", "lost:Q", "detail:N"],
-    ).properties(width=460, height=max(60, 22 * len(chosen)), title=title,
-                 description=f"Bar chart: for each {kind}, the share of the points lost on the exercises behind it.")
-    return static_svg(chart.to_dict())
+        return None
+    values = [{"what": line.id, "lost": round(100 * line.lost_share, 1),
+               "detail": (line.text[:70] + "…") if len(line.text) > 70 else line.text} for line in chosen]
+    return {
+        "$schema": SCHEMA, "title": title, "width": 460, "height": max(60, 22 * len(chosen)),
+        "description": f"Bar chart: for each {kind}, the share of the points lost on the exercises behind it "
+                       f"(the {len(chosen)} most lost; the table below gives every figure).",
+        "data": {"values": values}, "mark": {"type": "bar", "color": "#d1495b"},
+        "encoding": {
+            "y": {"field": "what", "type": "nominal", "sort": None, "title": None},
+            "x": {"field": "lost", "type": "quantitative", "scale": {"domain": [0, 100]},
+                  "title": "share of the points at stake that were lost (%)"},
+            "tooltip": [{"field": "what", "type": "nominal"}, {"field": "lost", "type": "quantitative"},
+                        {"field": "detail", "type": "nominal"}],
+        },
+    }
 
 
-PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>What to teach again</title>
-<style>
-body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#222}}
-table{{border-collapse:collapse;width:100%;margin:1rem 0 2rem}}th,td{{border-top:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top}}
-td.n{{text-align:right;white-space:nowrap}}figure{{margin:1rem 0}}
-</style></head><body>
-<h1>What to teach again</h1>
+INTRO = """<h1>What to teach again</h1>
 <p>For each reading paragraph that exercises cite, and for each learning outcome: the share of the
 points at stake on those exercises that the class lost ({n} submission(s)). The most lost come first.
 The same figures are in <code>reteach.csv</code>.</p>
-{sections}
-</body></html>
 """
 
 
-def _section(lines: list[Line], kind: str, heading: str, label: str, chart: bool = True) -> str:
+def _section(lines: list[Line], kind: str, heading: str, label: str, charts: dict | None) -> str:
+    from .pages import chart_div
+
     chosen = [line for line in lines if line.kind == kind]
     if not chosen:
         return ""
-    svg = _chart_svg(lines, kind, heading) if chart else ""
+    figure = ""
+    if charts is not None:
+        spec = chart_spec(lines, kind, heading)
+        charts[f"chart-{kind}"] = spec
+        figure = chart_div(f"chart-{kind}", spec["description"])
     rows = "".join(
         f"<tr><th scope=\"row\">{html.escape(line.id)}</th><td class=\"n\">{100 * line.lost_share:.1f} %</td>"
         f"<td class=\"n\">{line.lost:g} / {line.at_stake:g}</td><td>{html.escape(line.text)}</td>"
         f"<td>{html.escape(' '.join(line.exercises))}</td></tr>" for line in chosen)
-    figure = (f"<figure role=\"img\" aria-label=\"{html.escape(heading)}: bar chart of the share of points lost; "
-              f"the table below gives every figure\">{svg}</figure>") if svg else ""
     return (f"<section><h2>{html.escape(heading)}</h2>{figure}<table><thead><tr><th scope=\"col\">{label}</th>"
             "<th scope=\"col\">lost</th><th scope=\"col\">points lost / at stake</th>"
             f"<th scope=\"col\">{'passage (first words)' if kind == 'paragraph' else 'wording'}</th>"
@@ -178,11 +176,21 @@ def _section(lines: list[Line], kind: str, heading: str, label: str, chart: bool
 
 
 def write_reteach_page(lines: list[Line], run: Run, out: Path, chart: bool = True) -> Path:
-    sections = [_section(lines, kind, heading, label, chart)
-                for kind, heading, label in (("paragraph", "Reading paragraphs", "paragraph"),
-                                             ("outcome", "Learning outcomes", "outcome"))]
+    """The page; with ``chart`` it draws two bar charts offline (the JavaScript is in the page)."""
+    from .pages import page
+
+    charts: dict | None = {} if chart else None
+    body = INTRO.format(n=len(run.counted)) + "\n".join(
+        _section(lines, kind, heading, label, charts)
+        for kind, heading, label in (("paragraph", "Reading paragraphs", "paragraph"),
+                                     ("outcome", "Learning outcomes", "outcome")))
     path = out / "reteach.html"
-    path.write_text(PAGE.format(n=len(run.counted), sections="\n".join(sections)), encoding="utf-8")
+    if charts:
+        text = page("What to teach again", body, charts)
+    else:
+        text = ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>What to teach again</title>"
+                "</head><body>" + body + "</body></html>\n")
+    path.write_text(text, encoding="utf-8")
     return path
 
 
