@@ -89,27 +89,35 @@ def reteach(run: Run) -> list[Line]:
     outcomes = outcome_texts(run)
     paras: dict[tuple[str, int], Line] = {}
     outs: dict[str, Line] = {}
+    targets: dict[tuple[str, str], list[Line]] = {}  # (set, exercise) -> the lines it counts for
+
+    def lines_of(set_id: str, ex_id: str) -> list[Line]:
+        found = targets.get((set_id, ex_id))
+        if found is None:
+            ex = run.banks[set_id].exercises[ex_id]
+            found = []
+            for cite in ex.cites:
+                for key in paragraphs_of(cite):
+                    found.append(paras.setdefault(key, Line("paragraph", f"{key[0]} ¶{key[1]}", passages.get(key, ""))))
+            if ex.outcome:
+                found.append(outs.setdefault(ex.outcome, Line("outcome", ex.outcome, outcomes.get(ex.outcome, ""))))
+            found = list({id(t): t for t in found}.values())
+            for line in found:
+                if ex_id not in line.exercises:
+                    line.exercises.append(ex_id)
+                if set_id not in line.sets:
+                    line.sets.append(set_id)
+            targets[(set_id, ex_id)] = found
+        return found
+
     for sub in run.counted:
-        bank = run.banks[sub.set]
         for ex_id, r in sub.results.items():
             if r.points is None:
                 continue
-            ex = bank.exercises[ex_id]
             lost = max(0.0, r.max_points - r.points)
-            targets = []
-            for cite in ex.cites:
-                for key in paragraphs_of(cite):
-                    targets.append(paras.setdefault(key, Line("paragraph", f"{key[0]} ¶{key[1]}",
-                                                               passages.get(key, ""))))
-            if ex.outcome:
-                targets.append(outs.setdefault(ex.outcome, Line("outcome", ex.outcome, outcomes.get(ex.outcome, ""))))
-            for line in {id(t): t for t in targets}.values():
+            for line in lines_of(sub.set, ex_id):
                 line.at_stake += r.max_points
                 line.lost += lost
-                if ex_id not in line.exercises:
-                    line.exercises.append(ex_id)
-                if sub.set not in line.sets:
-                    line.sets.append(sub.set)
     order = lambda line: (-line.lost_share, -line.lost, line.id)  # noqa: E731
     return sorted(paras.values(), key=order) + sorted(outs.values(), key=order)
 
