@@ -169,6 +169,15 @@ def test_good_file_parses(tmp_path):
     assert r.paragraphs[0].footnotes == ["[1] A note on the first paragraph."]
     assert readings.kwic("soft power", folder=tmp_path)["paragraph"].tolist() == [1, 2]
     assert readings.term_counts(["trust", "soft power"], folder=tmp_path).loc["test2020"].tolist() == [1, 2]
+    normed = readings.term_counts(["trust", "soft power"], folder=tmp_path, per_thousand=True).loc["test2020"]
+    words = int(normed["words"])
+    assert words == len(" ".join(p.text for p in r.paragraphs).split())
+    assert normed["trust"] == round(1000 / words, 1) and normed["soft power"] == round(2000 / words, 1)
+
+
+def test_the_catalogue_flags_an_inferred_outlet():
+    cat = readings.catalogue().set_index("reading")
+    assert cat.loc["trong2016", "outlet_inferred"] and not cat.loc["quy2024", "outlet_inferred"]
 
 
 @pytest.mark.parametrize("mutate, line, field", [
