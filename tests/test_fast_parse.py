@@ -69,3 +69,13 @@ def test_the_fast_path_is_taken_for_an_ordinary_notebook_and_not_for_a_wide_inte
     wide = next(p for p in files if p.name.startswith("wide-int_"))
     assert ex._fast_parse(wide.read_bytes()) is None
     assert ex.extract(wide).records[("01-soft-power", "x01-numeric")].answer == 2 ** 70
+
+
+def test_visible_escapes_exactly_the_characters_it_escaped_one_by_one():
+    from helpers.grading import untrusted as u
+
+    chars = [chr(c) for c in range(0x3000)] + [chr(c) for c in range(0xD800, 0xE000)] + sorted(u._BIDI)
+    for keep in (False, True):
+        for ch in chars:
+            want = u._escape(ch) if u._needs_escape(ch, keep) else ch
+            assert u.visible(f"a{ch}b\n", keep_newlines=keep) == f"a{want}b" + ("\n" if keep else "\\x0a"), hex(ord(ch))
