@@ -10,7 +10,7 @@
 Every auto-scored exercise becomes a scored question, every written one an essay question; the
 explanation becomes the general feedback. Partial credit is mapped as closely as each format
 allows; ``NOTES`` says where it cannot be, and the command prints a line for each exercise
-concerned (course/exercises/README.md, "Exporting to an LMS", has the table). Only the instructor's
+concerned (course/grading.md, "The banks as LMS quizzes", has the table). Only the instructor's
 banks can be exported: a student-edition bank has no key and is refused.
 """
 from __future__ import annotations
