@@ -9,7 +9,7 @@
 
 Every auto-scored exercise becomes a scored question, every written one an essay question; the
 explanation becomes the general feedback. Partial credit is mapped as closely as each format
-allows; ``NOTES`` says where it cannot be, and the command prints a line for each exercise
+allows; each ``Question.notes`` says where it cannot be, and the command prints a line for each exercise
 concerned (course/grading.md, "The banks as LMS quizzes", has the table). Only the instructor's
 banks can be exported: a student-edition bank has no key and is refused.
 """
