@@ -110,3 +110,29 @@ def test_csv_files_carry_the_figures(analysed, tmp_path):
     with open(write_sets_csv(sets, tmp_path), encoding="utf-8") as fh:
         row = next(csv.DictReader(fh))
     assert row["cronbach alpha %"] == "61.11" and row["median %"] == "75" and row["kurtosis"] == "-1.6872"
+
+
+def test_the_grade_command_writes_both_files(tmp_path):
+    from helpers.grading import synthetic
+    from helpers.grading.cli import main
+
+    s1 = "01-soft-power"
+    synthetic.write_bank(tmp_path / "bank", s1)
+    right = {f"x01-{t}": v for t, v in synthetic.RIGHT.items() if t != "text"}
+    for i, wrong in enumerate(["single", "numeric", "order", None]):
+        answers = dict(right)
+        if wrong:
+            answers[f"x01-{wrong}"] = synthetic.WRONG[wrong][0]
+        synthetic.answer_notebook(tmp_path / "subs" / f"s{i}_{i + 1}_1_{s1}.ipynb", s1, answers)
+    out = tmp_path / "out"
+    assert main([str(tmp_path / "subs"), "--out", str(out), "--bank", str(tmp_path / "bank"), "--quiet", "--no-chart"]) == 0
+    with open(out / "sets.csv", encoding="utf-8") as fh:
+        row = next(csv.DictReader(fh))
+    # x01-text is unanswered (0 of 2 points, scored), so every exercise enters: 8 exercises, 13
+    # points; totals 10 (single wrong), 10 (numeric wrong), 10.67 (order: 2 of 3 pairs), 11
+    assert (row["set"], row["n"], row["exercises"], row["max points"]) == (s1, "4", "8", "13")
+    assert float(row["mean"]) == pytest.approx((10 + 10 + 10.67 + 11) / 4, abs=0.01)
+    assert float(row["median"]) == pytest.approx((10 + 10.67) / 2, abs=0.01)
+    with open(out / "items.csv", encoding="utf-8") as fh:
+        items = {r["exercise"]: r for r in csv.DictReader(fh)}
+    assert items["x01-single"]["facility %"] == "75" and items["x01-text"]["facility %"] == "0"
