@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
+OVERRIDES = helpers/jupyterlab/overrides.json
+LAB_OVERRIDES = $(VENV)/share/jupyter/lab/settings/overrides.json
+AXE_VERSION = 4.14.1
+AXE = _build/cache/npm/axe-core-$(AXE_VERSION)/package/axe.min.js
 LOCK    = requirements.lock
 # `make lock` resolves pyproject.toml against PyPI as it stood at LOCK_DATE, so the same inputs give
 # the same lock; move the date on to take newer releases.
@@ -20,9 +24,15 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
 	$(PY) -m pip install --quiet --no-deps -e .
 	mkdir -p $(VENV)/share/jupyter/lab/settings
-	printf '{"jupyterlab-rise:plugin": {"theme": "white"}}\n' > $(VENV)/share/jupyter/lab/settings/overrides.json
+	cp $(OVERRIDES) $(VENV)/share/jupyter/lab/settings/overrides.json
 	$(VENV)/bin/jupyter labextension disable --level=sys_prefix @jupyterlab/mathjax3-extension >/dev/null
 	touch $(STAMP)
+
+$(LAB_OVERRIDES): $(OVERRIDES) $(STAMP)  ## the course's JupyterLab settings (windowing off, no news)
+	cp $(OVERRIDES) $(LAB_OVERRIDES)
+
+$(AXE): | $(STAMP)  ## axe-core for the accessibility tests (pinned; fetched once with npm)
+	$(PY) tests/browser/axe.py --fetch
 
 lock:  ## refresh requirements.lock: every version, with hashes, from pyproject.toml's ranges
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,7 +41,7 @@ lock:  ## refresh requirements.lock: every version, with hashes, from pyproject.
 	  --generate-hashes --upgrade --exclude-newer $(LOCK_DATE) --no-config \
 	  --custom-compile-command 'make lock' --quiet --output-file $(LOCK)
 
-lab: $(STAMP)  ## set up and open the course in JupyterLab
+lab: $(STAMP) $(LAB_OVERRIDES)  ## set up and open the course in JupyterLab
 	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(NOTEBOOK)
 
 chromium:  ## Debian's Chromium for the browser tests (installed with apt when missing)
@@ -42,7 +52,7 @@ chromium:  ## Debian's Chromium for the browser tests (installed with apt when m
 	    echo "The browser tests need Chromium. Install it with: sudo apt-get install chromium"; exit 1; \
 	  fi; }
 
-test: $(STAMP) chromium  ## set up and run every test (unit, notebooks, browser)
+test: $(STAMP) $(LAB_OVERRIDES) $(AXE) chromium  ## set up and run every test (unit, notebooks, browser)
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --nbval-lax
 
 unit: $(STAMP)  ## the fast tests only (no notebooks, no browser)
@@ -57,8 +67,8 @@ slides: $(STAMP)  ## HTML slides of every notebook in _build/slides/ (open offli
 site: $(STAMP)  ## the reader edition in _build/site/: static HTML that opens from disk
 	$(PY) -m helpers site --out _build/site
 
-student-edition: $(STAMP)  ## the student edition, with no answer key, in student-edition/
-	$(PY) -m helpers release --out student-edition
+student-edition: $(STAMP)  ## the student edition, with no answer key, in student-edition/ (ASSESS="02-new-diplomacy ..." for assessment mode)
+	$(PY) -m helpers release --out student-edition $(if $(ASSESS),--assess $(ASSESS))
 
 clean:
 	rm -rf $(VENV) student-edition grades _build test-artifacts

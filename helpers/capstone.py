@@ -23,6 +23,7 @@ import html
 import re
 
 from . import deepening
+from .a11y import accessible
 
 SET_ID = "05-capstone"
 READINGS = ("quytung2009", "trong2016", "hien2018", "yu2022", "quy2024")
@@ -754,7 +755,7 @@ def partner_picker(partner: str = DEFAULT_PARTNER):
     refresh()
     box = w.VBox([menu, sheet, mentions])
     box.menu, box.sheet, box.mentions = menu, sheet, mentions
-    return box
+    return accessible(box)
 
 
 def memo_builder(partner: str = DEFAULT_PARTNER):
@@ -790,7 +791,7 @@ def memo_builder(partner: str = DEFAULT_PARTNER):
                   w.HTML("<b>2. Choose the concepts for each section</b>"), help_text, *pickers.values(),
                   w.HTML("<b>3. Your outline</b>"), outline])
     box.menu, box.card, box.pickers, box.outline = menu, card, pickers, outline
-    return box
+    return accessible(box)
 
 
 __all__ = ["SET_ID", "READINGS", "THEMES", "CONCEPTS", "SECTIONS", "partners", "check_partner", "fact_sheet",

@@ -80,6 +80,48 @@ def _render(spec: dict, **kwargs):
     return mimebundle(spec), {}
 
 
+# --------------------------------------------------------------------------- accessibility
+# JupyterLab draws the Vega-Lite output with vega-embed. On canvas a screen reader gets one
+# sentence; drawn as SVG, Vega exposes the title, both axes and every mark. The "…" actions menu
+# (save as PNG, open in the online editor) is left out: it has no name and leads off the machine.
+EMBED_OPTIONS = {"renderer": "svg", "actions": False}
+
+
+def output_metadata() -> dict:
+    """The output metadata of a chart: how JupyterLab's Vega renderer should draw it."""
+    return {VEGALITE_MIME: {"embed_options": dict(EMBED_OPTIONS)}}
+
+
+def description_bundle(spec: dict) -> dict:
+    """The chart's text description, shown under it in a named, collapsible <details>."""
+    import html
+
+    title = spec.get("title")
+    title = title.get("text", "") if isinstance(title, dict) else (title or "")
+    title = " ".join(title) if isinstance(title, list) else str(title or "chart")
+    text = describe(spec)
+    body = (f'<details class="vnfr-chart-text"><summary>Text description of the chart: {html.escape(title)}'
+            f"</summary><p>{html.escape(text)}</p></details>")
+    return {"text/html": body, "text/plain": f"Text description of the chart: {text}"}
+
+
+def _accessible_render(spec: dict, **kwargs):
+    """The renderer JupyterLab sees: the chart drawn as SVG without the actions menu, then its
+    text description as a second output right under it. Outside a kernel (tests, scripts) the
+    chart's bundle alone, with the same metadata."""
+    bundle, metadata = _render(spec, **kwargs)
+    metadata = {**(metadata or {}), **output_metadata()}
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython comes with JupyterLab
+        return bundle, metadata
+    if get_ipython() is None or not getattr(get_ipython(), "kernel", None):
+        return bundle, metadata
+    display(bundle, raw=True, metadata=metadata)
+    return description_bundle(spec), {}
+
+
 def enable() -> None:
     """Register and enable the course theme and the offline renderer (idempotent)."""
     import altair as alt
@@ -88,7 +130,7 @@ def enable() -> None:
         alt.theme.register(THEME, enable=False)(lambda: theme())
     alt.theme.enable(THEME)
     if RENDERER not in alt.renderers.names():
-        alt.renderers.register(RENDERER, _render)
+        alt.renderers.register(RENDERER, _accessible_render)
     alt.renderers.enable(RENDERER)
 
 

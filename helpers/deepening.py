@@ -19,6 +19,8 @@ import datetime as dt
 import html
 from dataclasses import dataclass, field
 
+from .a11y import accessible
+
 READING = "quytung2009"
 SET_ID = "04-deepening-relations"
 CSP = "comprehensive strategic partnership"
@@ -727,7 +729,7 @@ def scorecard_widget(example: str | None = None):
     if example:
         examples.value = example
     refresh()
-    return box
+    return accessible(box)
 
 
 def scorecard_text(interests: int, institutions: int, identity: int, words_and_deeds: int,

@@ -20,6 +20,7 @@ import html
 import pandas as pd
 
 from . import data
+from .a11y import accessible
 
 CSP = "comprehensive strategic partnership"
 LEVELS_TOP_FIRST = tuple(reversed(data.LEVELS))
@@ -198,7 +199,7 @@ def partnership_explorer(initial: str = "2022-05"):
     slider.observe(update, names="value")
     box = widgets.VBox([slider, out])
     box.slider, box.view = slider, out  # for tests and for readers who want to drive it from code
-    return box
+    return accessible(box)
 
 
 # --------------------------------------------------------------------------- charts

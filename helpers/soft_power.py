@@ -18,6 +18,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from .a11y import accessible
+
 READINGS = ("quy2024", "trong2016")
 
 BRAND_FINANCE = "Brand Finance Global Soft Power Index rank"
@@ -478,7 +480,7 @@ def sorter():
     action.observe(on_change, names="value")
     box = w.VBox([action, resource, method, check, out])
     box.check = on_check  # for tests: the callback without a browser
-    return box
+    return accessible(box, [out])
 
 
 __all__ = ["readings_table", "readings_view", "index_ranks", "rank_change", "brand_finance_chart", "lowy_chart",
