@@ -28,7 +28,7 @@ def _fresh_cache():
 def test_every_table_loads_and_validates():
     sizes = data.validate_all()
     glossary = sizes.pop("glossary")
-    assert sizes == {"sources": 161, "partnerships": 40, "milestones": 32, "indicators": 35,
+    assert sizes == {"sources": 160, "partnerships": 40, "milestones": 32, "indicators": 35,
                      "counts": 12}  # partnerships: one row per step
     assert len(data.partnerships()) == 22  # partners
     assert glossary >= 15  # the fact base's 15 terms, plus the notebooks' key terms
