@@ -172,12 +172,14 @@ def partners_by_level():
     from . import data
 
     partners = data.partnerships()
+    # the date only as precisely as its source gives it (a month-only step is not shown as a day)
+    partners["when"] = [data.date_text(d, p) for d, p in zip(partners["date"], partners["date_precision"])]
     chart = alt.Chart(partners).mark_circle(size=90).encode(
         x=alt.X("year(date):T", title="year the present level was reached"),
         y=alt.Y("level:N", title=None),
         color=alt.Color("level:N", legend=None,
                         scale=alt.Scale(domain=list(LEVEL_COLOURS), range=list(LEVEL_COLOURS.values()))),
-        tooltip=["partner", "level", alt.Tooltip("date:T", title="since", format="%B %Y")],
+        tooltip=["partner", "level", alt.Tooltip("when:N", title="since")],
     )
     first = partners.sort_values("date").iloc[0]
     return finish(
