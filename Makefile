@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed
 NOTEBOOK ?= notebooks/00-start-here.ipynb
 PYTEST_WORKERS ?= 2
 
-.PHONY: lab test unit browser bench student-edition grade slides site chromium clean
+.PHONY: lab test unit browser bench student-edition grade slides site chromium clean hub hub-env test-hub
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -29,8 +29,9 @@ chromium:  ## Debian's Chromium for the browser tests (installed with apt when m
 	    echo "The browser tests need Chromium. Install it with: sudo apt-get install chromium"; exit 1; \
 	  fi; }
 
-test: $(STAMP) chromium  ## set up and run every test (unit, notebooks, browser)
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --nbval-lax
+test: $(STAMP) chromium hub-env  ## set up and run every test (unit, notebooks, browser, the class hub)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --nbval-lax --ignore=tests/hub
+	$(MAKE) test-hub
 
 unit: $(STAMP)  ## the fast tests only (no notebooks, no browser)
 	$(PY) -m pytest tests -m "not browser"
@@ -46,6 +47,41 @@ site: $(STAMP)  ## the reader edition in _build/site/: static HTML that opens fr
 
 student-edition: $(STAMP)  ## the student edition, with no answer key, in student-edition/
 	$(PY) -m helpers release --out student-edition
+
+# ---------------------------------------------------------------- a class on one server (JupyterHub)
+# The hub's own environment lives outside the repository (HUB_DIR), built from a Python every
+# student account can run, so that the instructor's copy (with the answer key) can stay private.
+HUB_DIR    ?= /srv/vnfr-hub
+HUB_PYTHON ?= /usr/bin/python3
+HUB_VENV    = $(HUB_DIR)/venv
+HUB_STAMP   = $(HUB_VENV)/.installed
+HUB_PORT   ?= 8000
+HUB_IP     ?= 0.0.0.0
+ROSTER     ?= course/hub/roster.csv
+LAB_OVERRIDES ?= helpers/jupyterlab/overrides.json
+
+$(HUB_STAMP): pyproject.toml course/hub/requirements.txt
+	@test -x $(HUB_PYTHON) || { echo "make hub needs a Python 3.11+ that every user can run (HUB_PYTHON=$(HUB_PYTHON)); on Debian: apt-get install python3-venv"; exit 1; }
+	mkdir -p $(HUB_DIR) && chmod 755 $(HUB_DIR)
+	test -x $(HUB_VENV)/bin/python || $(HUB_PYTHON) -m venv $(HUB_VENV)
+	$(HUB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(HUB_VENV)/bin/python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > $(HUB_DIR)/course-requirements.txt
+	$(HUB_VENV)/bin/python -m pip install --quiet -r $(HUB_DIR)/course-requirements.txt -r course/hub/requirements.txt
+	cd $(HUB_DIR) && npm install --no-audit --no-fund --silent configurable-http-proxy@5.3.0
+	$(HUB_VENV)/bin/python course/hub/lab_settings.py $(HUB_VENV) $(LAB_OVERRIDES)
+	chmod -R a+rX $(HUB_VENV) $(HUB_DIR)/node_modules
+	touch $(HUB_STAMP)
+
+hub-env: $(HUB_STAMP)  ## the hub's environment: jupyterhub (PyPI), configurable-http-proxy (npm), the course's libraries
+
+hub: $(STAMP) hub-env  ## serve the student edition to a class from this machine (see README, "Teaching a class on a server")
+	$(PY) -m helpers hub publish --hub-dir $(HUB_DIR)
+	$(PY) -m helpers hub users $(ROSTER) --hub-dir $(HUB_DIR)
+	VNFR_HUB_DIR=$(HUB_DIR) VNFR_HUB_IP=$(HUB_IP) VNFR_HUB_PORT=$(HUB_PORT) PATH=$(HUB_DIR)/node_modules/.bin:$$PATH \
+	  $(HUB_VENV)/bin/jupyterhub -f course/hub/jupyterhub_config.py
+
+test-hub: $(STAMP) chromium hub-env  ## the class-hub scale test: a real hub on loopback, 20 students, collect and grade
+	VNFR_HUB_DIR=$(HUB_DIR) $(PY) -m pytest tests/hub -p no:xdist
 
 clean:
 	rm -rf $(VENV) student-edition grades _build test-artifacts

@@ -5,6 +5,8 @@
   bench                         print speed and memory figures
   slides [--out DIR]            HTML slides of the notebooks, opening with no network
   site [--out DIR]              the reader edition: static HTML of notebooks, readings, glossary
+  hub publish|users|link        the class hub: publish the course, create the students' users
+  collect --hub --out DIR       gather the students' notebooks from the hub, one folder each
 """
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ COMMANDS = {
     "slides": "helpers.publish:slides_main",
     "site": "helpers.publish:site_main",
     "teaching": "helpers.teaching",
+    "hub": "helpers.hub",
+    "collect": "helpers.collect",
 }
 
 

@@ -1,0 +1,60 @@
+"""Apply the course's JupyterLab settings to an environment: `python lab_settings.py PREFIX [OVERRIDES]`.
+
+Used by `make hub-env` (the hub's environment) and by `postBuild` (the image repo2docker builds for
+Zero to JupyterHub and Binder), so a student sees the same JupyterLab everywhere. It writes
+PREFIX/share/jupyter/lab/settings/overrides.json from the course's overrides file (OVERRIDES, when
+it exists) on top of the defaults below, and disables the MathJax extension as `make lab` does.
+Standard library only: it runs before anything else is installed.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+# What the course needs even before its full overrides file exists: no news or update checks
+# (they reach for the internet), every cell in the page for screen readers, the slide theme.
+DEFAULTS = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+    "jupyterlab-rise:plugin": {"theme": "white"},
+}
+DISABLED = ["@jupyterlab/mathjax3-extension"]
+
+
+def merged(overrides: Path | None) -> dict:
+    settings = {k: dict(v) for k, v in DEFAULTS.items()}
+    if overrides is not None and overrides.is_file():
+        extra = json.loads(overrides.read_text(encoding="utf-8"))
+        if not isinstance(extra, dict):
+            raise SystemExit(f"{overrides}: expected a JSON object of plugin settings")
+        for plugin, values in extra.items():
+            settings.setdefault(plugin, {}).update(values)
+    return settings
+
+
+def apply(prefix: Path, overrides: Path | None = None) -> Path:
+    target = prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(merged(overrides), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    page = prefix / "etc" / "jupyter" / "labconfig" / "page_config.json"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    config = json.loads(page.read_text(encoding="utf-8")) if page.is_file() else {}
+    config.setdefault("disabledExtensions", {}).update({name: True for name in DISABLED})
+    page.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return target
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    overrides = Path(argv[1]) if len(argv) > 1 else None
+    target = apply(Path(argv[0]), overrides)
+    print(f"JupyterLab settings written to {target}"
+          + ("" if overrides and overrides.is_file() else " (course defaults only; no overrides file yet)"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
