@@ -60,7 +60,7 @@ HUB_IP     ?= 0.0.0.0
 ROSTER     ?= course/hub/roster.csv
 LAB_OVERRIDES ?= helpers/jupyterlab/overrides.json
 
-$(HUB_STAMP): pyproject.toml course/hub/requirements.txt
+$(HUB_STAMP): pyproject.toml course/hub/requirements.txt helpers/labsettings.py
 	@test -x $(HUB_PYTHON) || { echo "make hub needs a Python 3.11+ that every user can run (HUB_PYTHON=$(HUB_PYTHON)); on Debian: apt-get install python3-venv"; exit 1; }
 	mkdir -p $(HUB_DIR) && chmod 755 $(HUB_DIR)
 	test -x $(HUB_VENV)/bin/python || $(HUB_PYTHON) -m venv $(HUB_VENV)
@@ -68,7 +68,7 @@ $(HUB_STAMP): pyproject.toml course/hub/requirements.txt
 	$(HUB_VENV)/bin/python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > $(HUB_DIR)/course-requirements.txt
 	$(HUB_VENV)/bin/python -m pip install --quiet -r $(HUB_DIR)/course-requirements.txt -r course/hub/requirements.txt
 	cd $(HUB_DIR) && npm install --no-audit --no-fund --silent configurable-http-proxy@5.3.0
-	$(HUB_VENV)/bin/python course/hub/lab_settings.py $(HUB_VENV) $(LAB_OVERRIDES)
+	PYTHONPATH=. $(HUB_VENV)/bin/python -m helpers.labsettings $(HUB_VENV) $(LAB_OVERRIDES)
 	chmod -R a+rX $(HUB_VENV) $(HUB_DIR)/node_modules
 	touch $(HUB_STAMP)
 

@@ -78,6 +78,10 @@ c.Spawner.args = [
     # the course's JupyterLab settings are in venv/share/jupyter/lab/settings/overrides.json
     "--ServerApp.terminals_enabled=False",
     "--KernelManager.shutdown_wait_time=2",
+    # kernels talk over Unix sockets in the student's private runtime folder, not loopback TCP:
+    # no other account can reach them, and twenty servers starting kernels at once cannot pick
+    # the same port (seen with TCP: "Address already in use", a dead kernel)
+    "--KernelManager.transport=ipc",
     # full clones: the course repository is served by plain HTTP, which cannot send shallow ones
     "--GitPuller.depth=0",
     # nothing fetched from the internet: no news feed, no update check

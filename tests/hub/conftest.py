@@ -1,10 +1,10 @@
-"""The class-hub tests import their driver and the browser tests' helpers by module name."""
+"""The class-hub tests import the browser tests' helpers by module name."""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-for folder in (HERE, HERE.parent / "browser"):
+for folder in (HERE.parent / "browser",):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))

@@ -171,11 +171,8 @@ def test_collect_command_needs_a_roster_or_the_hubs_list(tmp_path):
 # ------------------------------------------------------------------------------ JupyterLab settings
 
 def test_lab_settings_merge_the_course_overrides_over_the_defaults(tmp_path):
-    sys.path.insert(0, str(REPO / "course" / "hub"))
-    try:
-        import lab_settings
-    finally:
-        sys.path.pop(0)
+    from helpers import labsettings as lab_settings
+
     extra = tmp_path / "overrides.json"
     extra.write_text(json.dumps({"@jupyterlab/docmanager-extension:plugin": {"autosave": True},
                                  "@jupyterlab/notebook-extension:tracker": {"kernelShutdown": True}}))

@@ -1,10 +1,11 @@
-"""Apply the course's JupyterLab settings to an environment: `python lab_settings.py PREFIX [OVERRIDES]`.
+"""Apply the course's JupyterLab settings to an environment:
+`python -m helpers.labsettings [PREFIX [OVERRIDES]]` (PREFIX: this Python's environment).
 
 Used by `make hub-env` (the hub's environment) and by `postBuild` (the image repo2docker builds for
 Zero to JupyterHub and Binder), so a student sees the same JupyterLab everywhere. It writes
-PREFIX/share/jupyter/lab/settings/overrides.json from the course's overrides file (OVERRIDES, when
-it exists) on top of the defaults below, and disables the MathJax extension as `make lab` does.
-Standard library only: it runs before anything else is installed.
+PREFIX/share/jupyter/lab/settings/overrides.json from the course's overrides file (OVERRIDES,
+default `helpers/jupyterlab/overrides.json`, when it exists) on top of the defaults below, and
+disables the MathJax extension as `make lab` does. Standard library only.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ DEFAULTS = {
     "jupyterlab-rise:plugin": {"theme": "white"},
 }
 DISABLED = ["@jupyterlab/mathjax3-extension"]
+COURSE_OVERRIDES = Path(__file__).resolve().parent / "jupyterlab" / "overrides.json"
 
 
 def merged(overrides: Path | None) -> dict:
@@ -46,11 +48,12 @@ def apply(prefix: Path, overrides: Path | None = None) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    if not argv:
-        print(__doc__.strip(), file=sys.stderr)
-        return 2
-    overrides = Path(argv[1]) if len(argv) > 1 else None
-    target = apply(Path(argv[0]), overrides)
+    if argv and argv[0] in ("-h", "--help"):
+        print(__doc__.strip())
+        return 0
+    prefix = Path(argv[0]) if argv else Path(sys.prefix)
+    overrides = Path(argv[1]) if len(argv) > 1 else COURSE_OVERRIDES
+    target = apply(prefix, overrides)
     print(f"JupyterLab settings written to {target}"
           + ("" if overrides and overrides.is_file() else " (course defaults only; no overrides file yet)"))
     return 0

@@ -1,10 +1,13 @@
-"""A real JupyterHub on loopback, and students who use it as JupyterLab does: log in with the
+"""Simulated students for the class hub (the scale test and `make bench` use it).
+
+A real JupyterHub on loopback, and students who use it as JupyterLab does: log in with the
 password form, start their server, pull the course (nbgitpuller), open a notebook, start a kernel,
 run its cells over the kernel's websocket, answer exercises with the widget comm messages the
 front end sends (set a control's value, press the button), and save through the contents API.
 
 The hub uses the environment `make hub-env` built (VNFR_HUB_DIR, default /srv/vnfr-hub) and a
-state folder of its own, on free loopback ports, with Unix users named `vnfr-test-…`.
+state folder of its own, on free loopback ports, with Unix users named with a prefix such as
+`vnfr-test-` (created, and removed afterwards, by the caller).
 """
 from __future__ import annotations
 
@@ -25,10 +28,46 @@ from pathlib import Path
 import requests
 import websocket
 
-REPO = Path(__file__).resolve().parents[2]
+from . import ROOT as REPO
 ENV_DIR = Path(os.environ.get("VNFR_HUB_DIR", "/srv/vnfr-hub"))
 HUB_BIN = ENV_DIR / "venv" / "bin" / "jupyterhub"
 PREFIX = "vnfr-test-"
+
+
+def pss_mb(pid: int) -> float:
+    """Proportional memory of a process (shared pages divided among their users), in MB."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def user_processes(username: str) -> list[tuple[int, str]]:
+    """(pid, command line) of every process of a user."""
+    uid = pwd.getpwnam(username).pw_uid
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid == uid:
+                    cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                    out.append((int(entry.name), cmd))
+            except OSError:
+                pass
+    return out
 WIDGET = "jupyter.widget"
 
 
@@ -112,13 +151,14 @@ def write_roster(path: Path, usernames: list[str]) -> Path:
         w = csv.writer(fh)
         w.writerow(["username", "name", "id"])
         for i, u in enumerate(usernames, start=1):
-            w.writerow([u, f"Student {u.removeprefix(PREFIX).title()}", f"S{i:03d}"])
+            w.writerow([u, f"Student {u.split('-')[-1].title()}", f"S{i:03d}"])
     return path
 
 
 def run_helpers(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    r = subprocess.run([sys.executable, "-m", "helpers", *args], cwd=REPO, capture_output=True, text=True,
-                       timeout=300)
+    env = dict(os.environ, VNFR_ROOT=str(REPO))
+    r = subprocess.run([sys.executable, "-m", "helpers", *args], cwd=REPO, env=env, capture_output=True,
+                       text=True, timeout=300)
     if check and r.returncode:
         raise AssertionError(f"python -m helpers {' '.join(args)} failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
     return r
@@ -156,9 +196,9 @@ def start_hub(data: Path, usernames: list[str], timeout: float = 90) -> Hub:
     raise AssertionError(f"the hub did not answer within {timeout} s:\n{hub.log_tail()}")
 
 
-def new_data_dir() -> Path:
-    """A folder every test user can traverse (pytest's tmp_path is private to root)."""
-    d = Path(tempfile.mkdtemp(prefix="vnfr-hub-test-", dir="/tmp"))
+def new_data_dir(prefix: str = "vnfr-hub-test-") -> Path:
+    """A folder every student user can traverse (pytest's tmp_path is private to root)."""
+    d = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
     d.chmod(0o755)
     return d
 
