@@ -57,7 +57,7 @@ HUB_VENV    = $(HUB_DIR)/venv
 HUB_STAMP   = $(HUB_VENV)/.installed
 HUB_PORT   ?= 8000
 HUB_IP     ?= 0.0.0.0
-ROSTER     ?= course/hub/roster.csv
+ROSTER     ?=
 LAB_OVERRIDES ?= helpers/jupyterlab/overrides.json
 
 $(HUB_STAMP): pyproject.toml course/hub/requirements.txt helpers/labsettings.py
@@ -76,7 +76,7 @@ hub-env: $(HUB_STAMP)  ## the hub's environment: jupyterhub (PyPI), configurable
 
 hub: $(STAMP) hub-env  ## serve the student edition to a class from this machine (see README, "Teaching a class on a server")
 	$(PY) -m helpers hub publish --hub-dir $(HUB_DIR)
-	$(PY) -m helpers hub users $(ROSTER) --hub-dir $(HUB_DIR)
+	$(if $(ROSTER),$(PY) -m helpers hub users $(ROSTER) --hub-dir $(HUB_DIR),@test -f $(HUB_DIR)/state/users.json || { echo "make hub: no students yet: run it with ROSTER=class.csv (a CSV with a username column)"; exit 2; })
 	VNFR_HUB_DIR=$(HUB_DIR) VNFR_HUB_IP=$(HUB_IP) VNFR_HUB_PORT=$(HUB_PORT) PATH=$(HUB_DIR)/node_modules/.bin:$$PATH \
 	  $(HUB_VENV)/bin/jupyterhub -f course/hub/jupyterhub_config.py
 

@@ -159,8 +159,11 @@ def remove_users(usernames: list[str], run=subprocess.run) -> list[str]:
     removed = []
     for u in usernames:
         if _user_exists(u):
-            run(["userdel", "--remove", u], capture_output=True)
-            removed.append(u)
+            r = run(["userdel", "--remove", u], capture_output=True, text=True)
+            if _user_exists(u):  # e.g. "user is currently used by process": say so, go on
+                print(f"hub: could not remove {u}: {(r.stderr or '').strip()}", file=sys.stderr)
+            else:
+                removed.append(u)
     return removed
 
 
