@@ -40,7 +40,7 @@ THEME_OF_READING = (("quy2024", "soft power"), ("trong2016", "soft power"), ("yu
 # --------------------------------------------------------------------------- partners and facts
 
 ALIASES = {
-    "United States": r"United States|U\.S\.|(?-i:\bUS\b)|America",
+    "United States": r"United States|U\.S\.|(?-i:\bUS\b)(?!\$)|America",
     "China": r"China|Chinese",
     "Republic of Korea": r"Korea",
     "United Kingdom": r"Britain|British|United Kingdom",
@@ -52,6 +52,12 @@ ALIASES = {
 EU_MEMBERS = ("France", "Germany", "Italy", "Spain")
 ASEAN_MEMBERS = ("Indonesia", "Malaysia", "Philippines", "Singapore", "Thailand")
 
+CPTPP_MEMBERS = ("Japan", "Australia", "New Zealand", "Singapore", "Malaysia")
+"""Partners in the table that signed the CPTPP with Vietnam on 8 March 2018 (the UK acceded later)."""
+RCEP_MEMBERS = ("China", "Japan", "Republic of Korea", "Australia", "New Zealand", "Indonesia", "Malaysia",
+                "Philippines", "Singapore", "Thailand")
+"""Partners in the table that signed the RCEP with Vietnam on 15 November 2020."""
+
 RELATED_MILESTONES = {
     "China": (("Normalisation of relations with China", "relations normalised"),),
     "United States": (("Normalisation of relations with the United States", "relations normalised"),),
@@ -60,6 +66,12 @@ RELATED_MILESTONES = {
        for p in EU_MEMBERS},
     **{p: (("ASEAN accession", f"Vietnam joins ASEAN, of which {p} is a member"),) for p in ASEAN_MEMBERS},
 }
+for _p in CPTPP_MEMBERS:
+    RELATED_MILESTONES[_p] = RELATED_MILESTONES.get(_p, ()) + (
+        ("CPTPP signed", f"CPTPP signed by Vietnam and eleven others, {_p} among them"),)
+for _p in RCEP_MEMBERS:
+    RELATED_MILESTONES[_p] = RELATED_MILESTONES.get(_p, ()) + (
+        ("RCEP signed", f"RCEP signed by the ASEAN states and five partners, {_p} among them"),)
 """Rows of `course/data/milestones.csv` that concern a partner: (event, what it means here)."""
 
 FTAS_IN_READING = {
@@ -71,10 +83,15 @@ FTAS_IN_READING = {
     "China": "a free trade agreement through ASEAN",
     **{p: "a free trade agreement with the European Union" for p in EU_MEMBERS},
     **{p: "free trade through ASEAN, of which both are members" for p in ASEAN_MEMBERS},
+    "Russia": "none listed (the reading does not mention an agreement with Russia or the Eurasian Economic Union)",
 }
-"""The free trade agreements the integration reading lists by 2018 [hien2018 ¶15]."""
+"""The free trade agreements the integration reading lists by 2018 [hien2018 ¶15]. Its list is
+incomplete (it leaves out, e.g., the CPTPP signed in March 2018 and the agreement with the
+Eurasian Economic Union, of which Russia is a member), so the fact sheet labels the row so and adds
+the agreements the course data hold (CPTPP, RCEP)."""
 FTA_CITE = "hien2018 ¶15"
-FTA_NOTES = {p: ("as the integration reading lists them in 2018; it counts the agreement with the EU as signed, "
+FTA_LABEL = "as the integration reading lists them in 2018 (an incomplete list)"
+FTA_NOTES = {p: (f"{FTA_LABEL}; it counts the agreement with the EU as signed, "
                  "but the course data date the signing of the EVFTA to 30 June 2019 (M12)") for p in EU_MEMBERS}
 """Where the reading's list of agreements and the course data disagree."""
 
@@ -138,7 +155,7 @@ def fact_sheet(partner: str, upgrades=None, milestones=None):
     if partner in FTAS_IN_READING:
         rows.append({"sort": pd.Timestamp("2018-09-26"), "date": "by 2018", "year": 2018,
                      "what": FTAS_IN_READING[partner], "kind": "trade agreement", "source": FTA_CITE,
-                     "note": FTA_NOTES.get(partner, "as the integration reading lists them in 2018")})
+                     "note": FTA_NOTES.get(partner, FTA_LABEL)})
     frame = pd.DataFrame(rows, columns=["sort", "date", "year", "what", "kind", "source", "note"])
     frame = frame.sort_values("sort", kind="stable").drop(columns="sort").reset_index(drop=True)
     frame.attrs["partner"] = partner
@@ -238,21 +255,46 @@ def partner_pattern(partner: str) -> str:
 
 
 def reading_mentions(partner: str, width: int = 70):
-    """Every place a reading names the partner: reading, paragraph, citation, theme, context."""
+    """Every place a reading or one of its notes names the partner: reading, paragraph, citation, theme, context.
+
+    A keyword search, not a judgement: a hit may not be about the partner (e.g. "American professor
+    Joseph Nye"), so every row is to be checked before it is cited. Hits in a paragraph's notes are
+    cited as "note N to [reading ¶n]".
+    """
+    import pandas as pd
+
     from . import readings
 
-    found = readings.kwic(partner_pattern(partner), width=width, regex=True)
-    themes = dict(THEME_OF_READING)
-    found["theme"] = found["reading"].map(themes)
+    pattern = partner_pattern(partner)
+    found = readings.kwic(pattern, width=width, regex=True)
     found["context"] = found["left"] + "**" + found["match"] + "**" + found["right"]
-    return found[["reading", "paragraph", "citation", "theme", "context"]].reset_index(drop=True)
+    rows = [found[["reading", "paragraph", "citation", "context"]]]
+    compiled = re.compile(pattern, re.I)
+    notes = []
+    for rid in READINGS:
+        for para in readings.reading(rid).paragraphs:
+            for note in para.footnotes:
+                head = re.match(r"\[(\d+)\]\s*", note)
+                number, text = (head.group(1), note[head.end():]) if head else ("?", note)
+                for m in compiled.finditer(text):
+                    left = text[max(0, m.start() - width):m.start()]
+                    right = text[m.end():m.end() + width]
+                    notes.append({"reading": rid, "paragraph": para.number,
+                                  "citation": f"note {number} to [{rid} ¶{para.number}]",
+                                  "context": left + "**" + m.group(0) + "**" + right})
+    if notes:
+        rows.append(pd.DataFrame(notes))
+    out = pd.concat(rows, ignore_index=True)
+    out["theme"] = out["reading"].map(dict(THEME_OF_READING))
+    return out[["reading", "paragraph", "citation", "theme", "context"]].reset_index(drop=True)
 
 
 def evidence_log(partner: str):
-    """The start of an evidence log: one row per reading paragraph that names the partner, by theme.
+    """The start of an evidence log: one row per reading paragraph (or note) whose words match the partner.
 
     Columns: theme, citation, mentions (how many times the paragraph names the partner), context
-    (the first mention). Themes with no mention get one row saying so, so the log shows the gaps.
+    (the first mention). Themes with no match get one row saying so, so the log shows the gaps. It is
+    a keyword list to vet, not a list of evidence: some hits are not about the partner.
     """
     import pandas as pd
 
@@ -262,7 +304,8 @@ def evidence_log(partner: str):
         mine = found[found["theme"] == theme]
         if mine.empty:
             rows.append({"theme": theme, "citation": "", "mentions": 0,
-                         "context": "no reading of this theme names the partner: use the theme's concepts and the data"})
+                         "context": ("no paragraph or note of this theme's reading matches the partner's name (a keyword "
+                                     "search): use the theme's concepts and the data")})
             continue
         for citation, group in mine.groupby("citation", sort=False):
             rows.append({"theme": theme, "citation": citation, "mentions": len(group),
@@ -489,17 +532,21 @@ def outline_warnings(concepts) -> list[str]:
     return [f"{theme}: choose at least two concepts (you have {n})" for theme, n in chosen.items() if n < 2]
 
 
-def memo_outline(partner: str, interests: int, institutions: int, identity: int, words_and_deeds: int,
-                 concepts=(), limits: dict | None = None) -> str:
+def memo_outline(partner: str, interests: int, institutions: int, identity: int, words_and_deeds: int | None,
+                 concepts=(), limits: dict | None = None, width: int | None = None,
+                 capacity: int | None = None) -> str:
     """The skeleton of the memo as Markdown: facts, chosen concepts with citations, scorecard, questions.
 
     `interests`, `institutions`, `identity` (0-4) and `words_and_deeds` (1-4) go to the depth
-    scorecard of notebook 04 (`deepening.scorecard`), which raises ValueError on a bad score.
+    scorecard of notebook 04 (`deepening.scorecard`), which raises ValueError on a bad score;
+    `words_and_deeds` None means not scored yet (no placement). `width` and `capacity` (0-4 or None)
+    are the scorecard's other two conditions for depth.
     `concepts` are ids from `CONCEPTS`; an unknown id raises KeyError. `limits` (exercise id ->
     (min, max) words) defaults to the bank's.
     """
     s = partner_summary(partner)
-    card = deepening.scorecard(interests, institutions, identity, words_and_deeds)
+    card = (None if words_and_deeds is None else
+            deepening.scorecard(interests, institutions, identity, words_and_deeds, width, capacity))
     warnings = outline_warnings(concepts)
     index = concept_index()
     limits = word_limits() if limits is None else limits
@@ -529,16 +576,23 @@ def memo_outline(partner: str, interests: int, institutions: int, identity: int,
                 lines += [f"- {index[c][1]} [{index[c][2]}]" for c in mine]
             else:
                 lines.append("- (no concept chosen yet)")
-        if ex_id == "cap-memo-depth":
+        if ex_id == "cap-memo-depth" and card is None:
+            lines.append("- Scorecard: not scored yet (choose the partner's record on words and deeds)")
+        elif ex_id == "cap-memo-depth":
             name, words, _ = deepening.DEGREES[card.degree]
-            lines.append(f"- Scorecard: interests {interests}/4, institutions {institutions}/4, identity {identity}/4; "
-                         f"{name} ({words})")
+            lines.append(f"- Scorecard: {deepening._scores_text(card)}; {name} ({words})")
             lines.append(f"- Table: cell {card.cell}, \u201c{card.cell_label}\u201d [quytung2009 ¶38]; "
                          f"verdict: {card.depth}")
+            lines += [f"  - {r}" for r in card.reasons]
         lines += ["", f"*Ask:* {QUESTIONS[ex_id]}", ""]
     if warnings:
         lines += ["---", "", "**Still to do:** " + "; ".join(warnings) + "."]
     return "\n".join(lines)
+
+
+def show_scorecard_rules() -> None:
+    """The depth scorecard's rules, every threshold included (the same text as in notebook 04)."""
+    deepening.show_rules()
 
 
 # --------------------------------------------------------------------------- the rubric
@@ -722,10 +776,11 @@ def memo_builder(partner: str = DEFAULT_PARTNER):
 
     def refresh(_=None):
         text = memo_outline(menu.value, card.sliders["interests"].value, card.sliders["institutions"].value,
-                            card.sliders["identity"].value, card.record.value, chosen(), limits=limits)
+                            card.sliders["identity"].value, card.record.value, chosen(), limits=limits,
+                            width=card.extra["width"].value, capacity=card.extra["capacity"].value)
         outline.value = md_to_html(text)
 
-    for widget in [menu, card.record, *card.sliders.values(), *pickers.values()]:
+    for widget in [menu, card.record, *card.sliders.values(), *card.extra.values(), *pickers.values()]:
         widget.observe(refresh, names="value")
     refresh()
     help_text = w.HTML("<p>Hold Ctrl (Cmd on a Mac) or Shift to choose several concepts in a list.</p>")
@@ -738,7 +793,7 @@ def memo_builder(partner: str = DEFAULT_PARTNER):
 
 __all__ = ["SET_ID", "READINGS", "THEMES", "CONCEPTS", "SECTIONS", "partners", "check_partner", "fact_sheet",
            "fact_sheet_html", "top_tier_order", "years_to_top", "partner_summary", "reading_mentions",
-           "evidence_log", "path_frame", "path_chart", "years_chart", "memo_outline", "outline_warnings",
+           "evidence_log", "show_scorecard_rules", "path_frame", "path_chart", "years_chart", "memo_outline", "outline_warnings",
            "word_limits", "rubric_table", "rubric_markdown", "show_rubric", "readings_table", "show_readings",
            "reference_markdown", "references_markdown", "show_references", "data_codes", "partner_picker",
            "memo_builder"]

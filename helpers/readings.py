@@ -200,6 +200,7 @@ def catalogue(folder: Path | str | None = None):
             "title": m["title"],
             "authors": "; ".join(a["name"] for a in m["authors"]),
             "outlet": m["outlet"],
+            "outlet_inferred": bool(m.get("outlet_inferred")),
             "date": m["date"].isoformat(),
             "date_inferred": bool(m.get("date_inferred")),
             "language": m["language"],
@@ -281,15 +282,27 @@ def kwic(term: str, width: int = 60, folder: Path | str | None = None, regex: bo
     return pd.DataFrame(rows, columns=["reading", "paragraph", "citation", "left", "match", "right"])
 
 
-def term_counts(terms: list[str], folder: Path | str | None = None):
-    """How often each term occurs in each reading (a reading × term table of counts)."""
+def term_counts(terms: list[str], folder: Path | str | None = None, per_thousand: bool = False):
+    """How often each term occurs in each reading (a reading × term table of counts).
+
+    A term matches as a string, case-insensitively, so "interest" also counts "interests" but "culture" does
+    not count "cultural". With `per_thousand=True` each count is divided by the reading's length (rounded to
+    one decimal, per 1,000 words) and a `words` column gives that length, so that readings of very different
+    lengths can be compared.
+    """
     import pandas as pd
 
     data = {t: [] for t in terms}
-    ids = []
+    ids, words = [], []
     for r in load_readings(folder).values():
         ids.append(r.id)
         body = "\n".join(p.text for p in r.paragraphs)
+        n_words = len(body.split())
+        words.append(n_words)
         for t in terms:
-            data[t].append(len(re.findall(re.escape(t), body, re.I)))
-    return pd.DataFrame(data, index=pd.Index(ids, name="reading"))
+            n = len(re.findall(re.escape(t), body, re.I))
+            data[t].append(round(n * 1000 / n_words, 1) if per_thousand else n)
+    frame = pd.DataFrame(data, index=pd.Index(ids, name="reading"))
+    if per_thousand:
+        frame.insert(0, "words", words)
+    return frame

@@ -97,6 +97,8 @@ def student_bank(path: Path, readings: dict | None = None) -> dict:
             item["items"] = [by_id[i] for i in _shuffled(ex.id, list(by_id), ex.answer)]
         if exercise_set.mode == "practice":
             payload = {"answer": ex.answer, "explanation": ex.explanation}
+            if ex.also_accept is not None:
+                payload["also_accept"] = ex.also_accept
             if ex.model_answer:
                 payload["model_answer"] = ex.model_answer
             if ex.type == "text":

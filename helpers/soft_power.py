@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from dataclasses import dataclass
 
 READINGS = ("quy2024", "trong2016")
@@ -38,7 +39,9 @@ def readings_table():
     """The notebook's two readings: author, outlet, date and who speaks to whom (from their headers)."""
     from . import readings
 
-    table = readings.catalogue().set_index("reading").loc[list(READINGS)]
+    table = readings.catalogue().set_index("reading").loc[list(READINGS)].copy()
+    table["outlet"] = [f"{o} (inferred: the text does not name its outlet)" if inferred else o
+                       for o, inferred in zip(table["outlet"], table["outlet_inferred"])]
     return table[["title", "authors", "outlet", "date", "speaker", "paragraphs"]]
 
 
@@ -72,7 +75,35 @@ def index_ranks(indicators: tuple[str, ...] = (BRAND_FINANCE, LOWY_OVERALL, LOWY
     frame = pd.concat([data.indicators(name) for name in indicators], ignore_index=True)
     frame["status_label"] = frame["status"].map(_status_label)
     frame["rank"] = frame["value"].astype(int)
+    frame["n_ranked"] = frame["note"].map(n_ranked).astype("Int64")
     return frame
+
+
+_FIELD_RE = re.compile(r"^of (\d+)\b")
+
+
+def n_ranked(note: str):
+    """The number of nations an index ranked that year, from a rank row's note ("of 193 nations ranked ...").
+
+    The note of each rank row in course/data/indicators.csv starts with the size of the field where the
+    sources give it; None where they do not.
+    """
+    m = _FIELD_RE.match(note or "")
+    return int(m.group(1)) if m else None
+
+
+def share_ahead(frame, year: int) -> float:
+    """The percentage of the nations ranked in `year` that stood above Vietnam: (rank - 1) / field x 100.
+
+    A rank number means little without the size of the field: 50th of 60 is near the bottom, 53rd of 193
+    in the top third. Raises ValueError if the data do not give the field for that year.
+    """
+    import pandas as pd
+
+    row = frame.set_index("year").loc[year]
+    if pd.isna(row["n_ranked"]):
+        raise ValueError(f"the course data do not give the number of nations ranked in {year}")
+    return round((int(row["rank"]) - 1) / int(row["n_ranked"]) * 100, 1)
 
 
 def rank_change(frame, start: int, end: int) -> int:
@@ -93,6 +124,7 @@ def _year_axis(frame):
 def brand_finance_chart():
     """Vietnam's rank in the Brand Finance Global Soft Power Index (up is better)."""
     import altair as alt
+    import pandas as pd
 
     from . import charts, data
 
@@ -101,7 +133,8 @@ def brand_finance_chart():
     base = alt.Chart(frame).encode(
         x=_year_axis(frame),
         y=alt.Y("rank:Q", title="rank (1 is the top)", scale=alt.Scale(reverse=True, zero=False, domain=[1, 80])),
-        tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("rank:Q"), alt.Tooltip("status_label:N", title="status"),
+        tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("rank:Q"),
+                 alt.Tooltip("n_ranked:Q", title="nations ranked"), alt.Tooltip("status_label:N", title="status"),
                  alt.Tooltip("note:N")],
     )
     line = base.mark_line(color=charts.PALETTE[0], strokeDash=[4, 3])
@@ -112,6 +145,7 @@ def brand_finance_chart():
                                         range=["circle", "diamond"])),
     )
     labels = base.mark_text(dy=-14, fontSize=12).encode(text=alt.Text("rank:Q"))
+    fields = ", ".join(f"{int(r.n_ranked)} in {int(r.year)}" for r in frame.itertuples() if not pd.isna(r.n_ranked))
     worst = frame.loc[frame["value"].idxmax()]
     worst_text = f"{ordinal(worst.value)} in {int(worst.year)}"
     if worst.status == "implied":
@@ -120,7 +154,9 @@ def brand_finance_chart():
         f"Line chart of Vietnam's rank in the Brand Finance Global Soft Power Index, with the rank axis "
         f"reversed so that up is better. The course data hold ranks for {', '.join(str(y) for y in frame['year'])}. "
         f"Vietnam was {ordinal(first.value)} in {int(first.year)} and {ordinal(last.value)} in {int(last.year)}; "
-        f"its lowest rank in the data is {worst_text}. There is no figure for 2022 in the data."
+        f"its highest rank number in the data is {worst_text}. There is no figure for 2022 in the data. "
+        f"The index ranked a different number of nations each year ({fields}), so a rank number "
+        f"cannot be compared across years without the size of the field."
     )
     return charts.finish(
         alt.layer(line, points, labels).properties(width=520, height=280),
@@ -227,12 +263,18 @@ def partners_chart():
     )
 
 
+# Sources the notebook's text cites as [CODE] for outside facts that are not rows of a chart: Nye in his own
+# words, the speakers' offices, Palmerston's office in 1848, the index's method, what the 2016 report leaves out.
+CONTEXT_SOURCES = ("G39", "G40", "G33", "G35", "G36", "G38", "G37", "G31", "G30", "G6", "G5", "G34", "P31", "P34",
+                   "P33", "P32", "G32", "G3", "G41", "G42", "G43", "G44")
+
+
 def data_sources():
-    """The sources of the rows this notebook charts, from course/data/sources.csv."""
+    """The sources of the rows this notebook charts and of the outside facts its text cites (sources.csv)."""
     from . import data
     from .data import split_source
 
-    cells = list(index_ranks()["source"]) + list(csp_steps()["source"])
+    cells = list(index_ranks()["source"]) + list(csp_steps()["source"]) + list(CONTEXT_SOURCES)
     codes = list(dict.fromkeys(t for cell in cells for t in split_source(cell)))
     table = data.sources().set_index("code")
     return table.loc[[c for c in codes if c in table.index]]
@@ -244,6 +286,23 @@ HARD_RESOURCES = ("economic strength", "military strength")
 SOFT_RESOURCES = ("culture", "political values", "foreign policy")
 RESOURCES = HARD_RESOURCES + SOFT_RESOURCES
 METHODS = ("hard", "soft")
+# The resources ¶7 says cannot be used to bribe, pressure or impose: "the attraction of culture, value systems,
+# institutional models, and trust" [quy2024 ¶7]. Foreign policy is not among them.
+NEVER_HARD = ("culture", "political values")
+FOREIGN_POLICY_THE_HARD_WAY = (
+    "Quy's rule that soft-power sources are used only the soft way names \"culture, value systems, institutional "
+    "models, and trust\" [quy2024 ¶7], not foreign policy. A foreign policy can be pursued the hard way, but then "
+    "it draws on economic or military strength, to \"bargain, deter, impose\" [quy2024 ¶13]; what makes a foreign "
+    "policy a resource of soft power is that others see it \"as legitimate and having moral authority\" "
+    "[quy2024 ¶4].")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A second sorting of an action that the reading also supports, with the feedback that explains it."""
+    resource: str
+    method: str
+    why: str
 
 
 @dataclass(frozen=True)
@@ -254,18 +313,38 @@ class Action:
     method: str
     why: str
     cite: str
+    also: tuple[Reading, ...] = ()
+
+    def accepts(self, resource: str, method: str) -> Reading | None:
+        """The other reading that matches (resource, method), if the text supports one."""
+        return next((r for r in self.also if (r.resource, r.method) == (resource, method)), None)
+
+
+_FOURTH_SOURCE = ("Quy lists it under his fourth source of Vietnam's soft power, foreign policy, among the "
+                  "resources Vietnam now provides as \"a responsible member of the global community\" "
+                  "[quy2024 ¶19] [quy2024 ¶21].")
 
 
 ACTIONS: dict[str, Action] = {a.id: a for a in (
     Action("ukraine-aid", "Vietnam sends humanitarian aid to the Ukrainian people", "economic strength", "soft",
            "Economic strength used to assist others is the soft method of using a hard-power resource "
            "[quy2024 ¶6]; the reading counts this aid among Vietnam's contributions as a responsible member "
-           "of the global community [quy2024 ¶21].", "quy2024 ¶6"),
+           "of the global community [quy2024 ¶21]. Quy also files it under foreign policy [quy2024 ¶19].",
+           "quy2024 ¶6",
+           also=(Reading("foreign policy", "soft",
+                         "Right too, on Quy's own classification: " + _FOURTH_SOURCE + " Read with his ¶6, the "
+                         "resource spent is economic strength, used the soft way [quy2024 ¶6]: the two readings "
+                         "look at the same act as a policy and as a use of a resource."),)),
     Action("peacekeeping", "Vietnam increases its contributions to UN peacekeeping missions in South Sudan and Abyei",
            "military strength", "soft",
            "Military strength used in \"the building and keeping of peace\" is the soft method of using hard "
-           "power [quy2024 ¶6]; the reading lists these missions among Vietnam's contributions [quy2024 ¶21].",
-           "quy2024 ¶6"),
+           "power [quy2024 ¶6]; the reading lists these missions among Vietnam's contributions [quy2024 ¶21], "
+           "under foreign policy [quy2024 ¶19].",
+           "quy2024 ¶6",
+           also=(Reading("foreign policy", "soft",
+                         "Right too, on Quy's own classification: " + _FOURTH_SOURCE + " Read with his ¶6, the "
+                         "resource is military strength used in \"the building and keeping of peace\", the soft "
+                         "way [quy2024 ¶6]."),)),
     Action("naval-deterrence", "A navy sends warships to deter a rival from a disputed area",
            "military strength", "hard",
            "Military might used to achieve one's objectives is the hard method [quy2024 ¶6]; hard power can "
@@ -289,7 +368,11 @@ ACTIONS: dict[str, Action] = {a.id: a for a in (
            "political values", "soft",
            "Political values are one of Nye's three resources [quy2024 ¶4]; the reading says Vietnam moved "
            "from a \"struggle\" approach to one of \"sharing and persuasion\" on human rights [quy2024 ¶18].",
-           "quy2024 ¶18"),
+           "quy2024 ¶18",
+           also=(Reading("foreign policy", "soft",
+                         "Right too: what ¶18 describes is a change of diplomatic method, from a \"struggle\" "
+                         "approach to one of \"sharing and persuasion\" [quy2024 ¶18], which is foreign-policy "
+                         "conduct; the values themselves are the political-values reading [quy2024 ¶4]."),)),
     Action("mediation", "A country deploys its armed forces to separate two warring parties and press them towards peace",
            "military strength", "soft",
            "Using \"strong measures to lead parties in conflict to a peaceful solution\" is one of the soft "
@@ -323,8 +406,12 @@ def judge(action_id: str, resource: str, method: str) -> Verdict:
     """Judge a student's sorting of an action by resource and method, with feedback citing quy2024.
 
     The rules are the reading's: hard-power resources (economic, military strength) can be used in a
-    hard or a soft way [quy2024 ¶6]; soft-power resources (culture, political values, foreign policy)
-    are used only in a soft way and "cannot be used to bribe, pressure, or impose" [quy2024 ¶7].
+    hard or a soft way [quy2024 ¶6]; culture and values are used only in a soft way and "cannot be used
+    to bribe, pressure, or impose" [quy2024 ¶7], so using them the hard way is flagged `impossible`.
+    Foreign policy is not in that sentence: used the hard way it is judged wrong, with feedback that it
+    then draws on hard power [quy2024 ¶13], but not flagged impossible. An action the reading files in
+    two places (e.g. aid to Ukraine: economic strength used the soft way [quy2024 ¶6], and foreign
+    policy [quy2024 ¶19] [quy2024 ¶21]) is right in either, with feedback on the other reading.
     """
     if action_id not in ACTIONS:
         raise KeyError(f"no action {action_id!r}; actions are: {', '.join(ACTIONS)}")
@@ -332,14 +419,19 @@ def judge(action_id: str, resource: str, method: str) -> Verdict:
         raise ValueError(f"unknown method {method!r}; one of: hard, soft")
     kind = kind_of(resource)
     action = ACTIONS[action_id]
+    other = action.accepts(resource, method)
+    if other is not None:
+        return Verdict(action_id, True, True, False, f"Right: {resource}, used the {method} way. {other.why}")
     resource_ok = resource == action.resource
     method_ok = method == action.method
-    impossible = kind == "soft" and method == "hard"
+    impossible = resource in NEVER_HARD and method == "hard"
     lines = []
     if impossible:
         lines.append(f"In this reading a soft-power resource such as {resource} cannot be used the hard way: "
                      "\"The attraction of culture, value systems, institutional models, and trust cannot be used "
                      "to bribe, pressure, or impose on other nations\" [quy2024 ¶7].")
+    elif kind == "soft" and method == "hard":
+        lines.append(FOREIGN_POLICY_THE_HARD_WAY)
     if resource_ok and method_ok:
         lines.insert(0, f"Right: {action.resource}, used the {action.method} way.")
     else:
@@ -390,4 +482,4 @@ def sorter():
 
 __all__ = ["readings_table", "readings_view", "index_ranks", "rank_change", "brand_finance_chart", "lowy_chart",
            "csp_steps", "csp_count_on", "partners_chart", "data_sources", "ACTIONS", "RESOURCES",
-           "METHODS", "judge", "kind_of", "verdict_html", "sorter"]
+           "METHODS", "NEVER_HARD", "judge", "kind_of", "verdict_html", "sorter", "n_ranked", "share_ahead"]

@@ -104,6 +104,20 @@ def test_reading_mentions_find_aliases_but_not_the_pronoun_us():
     assert set(korea["citation"]) == {"[hien2018 ¶15]"}
 
 
+def test_reading_mentions_search_the_notes_and_skip_us_dollars():
+    # note 2 to quytung2009 ¶1 names Russia and Singapore
+    for partner in ("Russia", "Singapore"):
+        log = cap.evidence_log(partner)
+        depth = log[log["theme"] == "deepening relations"]
+        assert "note 2 to [quytung2009 ¶1]" in set(depth["citation"]), partner
+    outline = cap.memo_outline("Singapore", 2, 2, 2, 2)
+    assert "Readings that name the partner: note 2 to [quytung2009 ¶1]" in outline
+    # "US$11 billion" in hien2018 ¶15 is FDI from all sources, not the United States
+    us = cap.reading_mentions("United States")
+    assert "[hien2018 ¶15]" not in set(us["citation"])
+    assert "[hien2018 ¶15]" in set(cap.reading_mentions("Japan")["citation"])
+
+
 def test_evidence_log_covers_every_theme_and_shows_gaps():
     log = cap.evidence_log("Japan")
     assert set(log["theme"]) == set(cap.THEMES)
@@ -267,9 +281,21 @@ def test_partner_picker_updates_the_fact_sheet():
     assert "10 September 2023" in box.sheet.value and "yu2022 ¶12" in box.mentions.value
 
 
+def test_memo_outline_without_a_record_places_nothing():
+    text = cap.memo_outline("Japan", 2, 2, 2, None)
+    assert "not scored yet" in text and "Table: cell" not in text
+
+
+def test_memo_outline_prints_the_scorecard_reasons_and_width_and_capacity():
+    text = cap.memo_outline("Japan", 3, 3, 3, 1, width=3, capacity=3)
+    assert "width 3/4, capacity 3/4" in text and "a relation in depth" in text
+    assert "both at 2 or more" in text
+
+
 def test_memo_builder_reuses_the_scorecard_and_updates_the_outline():
     box = cap.memo_builder("Japan")
     assert "Vietnam and Japan" in box.outline.value
+    assert "not scored yet" in box.outline.value  # neutral start: no placement
     box.card.sliders["interests"].value = 0
     box.card.sliders["institutions"].value = 0
     box.card.record.value = 4
@@ -278,3 +304,59 @@ def test_memo_builder_reuses_the_scorecard_and_updates_the_outline():
     assert "quy2024 ¶13" in box.outline.value
     box.menu.value = "France"
     assert "Vietnam and France" in box.outline.value
+
+
+def test_fact_sheets_say_the_readings_list_of_agreements_is_incomplete_and_add_the_data_rows():
+    japan = cap.fact_sheet("Japan")
+    assert {"M11", "M13"} <= set(japan["source"])
+    trade = japan[japan["kind"] == "trade agreement"]
+    assert trade["note"].str.contains("incomplete").all()
+    russia = cap.fact_sheet("Russia")
+    assert russia["kind"].eq("trade agreement").any()
+    assert russia.loc[russia["kind"] == "trade agreement", "note"].str.contains("incomplete").all()
+    assert "M13" in set(cap.fact_sheet("Republic of Korea")["source"])
+    assert "M11" not in set(cap.fact_sheet("China")["source"])
+
+
+def test_the_word_range_and_time_in_the_task_match_the_sections():
+    import json
+    from pathlib import Path
+
+    root = Path(cap.__file__).resolve().parents[1]
+    limits = cap.word_limits()
+    low, high = sum(a for a, _ in limits.values()), sum(b for _, b in limits.values())
+    stated = f"{low:,} to {high:,} words"
+    nb = json.loads((root / "notebooks" / "05-capstone.ipynb").read_text(encoding="utf-8"))
+    text = " ".join(" ".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    flat = re.sub(r"\s+", " ", text)
+    assert stated in flat and "6 to 10 hours" in flat
+    reflection = bank.load_set_bank(cap.SET_ID)["cap-standpoints-reflection"].spec
+    assert f"reflection of {reflection['min_words']} to {reflection['max_words']} words" in flat
+    for page in ("syllabus.md", "instructor-guide.md"):
+        body = re.sub(r"\s+", " ", (root / "course" / page).read_text(encoding="utf-8"))
+        assert f"{low:,} to {high:,}" in body and "6 to 10 hours" in body, page
+        assert "2 to 3 hours" not in body, page
+
+
+@pytest.mark.parametrize("ex_id, item, place", [
+    ("cap-evidence-themes", "unified-leadership", "international integration"),
+    ("cap-schools", "asean-mechanisms", "constructivism"),
+])
+def test_second_readings_are_accepted_in_full(ex_id, item, place):
+    ex = bank.load_set_bank(cap.SET_ID)[ex_id]
+    keyed = dict(ex.answer)
+    assert score(ex, keyed).correct
+    other = dict(keyed, **{item: place})
+    result = score(ex, other)
+    assert result.correct and result.points == ex.points
+    wrong = dict(keyed, **{item: next(c for c in ex.spec["categories"] if c not in (place, keyed[item]))})
+    assert not score(ex, wrong).correct
+
+
+def test_no_capstone_or_deepening_explanation_calls_another_answer_defensible():
+    for set_id in (cap.SET_ID, "04-deepening-relations"):
+        for ex in bank.load_set_bank(set_id):
+            if ex.type == "text":
+                continue
+            text = (ex.spec.get("prompt", "") + ex.spec.get("explanation", "")).lower()
+            assert not re.search(r"defensible|arguabl|also acceptable", text), ex.id

@@ -73,9 +73,10 @@ def test_canvas_and_moodle_files_follow_their_import_formats(course):
     assert canvas[2] == ["Nguyễn Văn An", "101", "SV001", "an@uni.edu.vn", "K66", "11"]
     assert canvas[3][:3] == ["Trần Thị Bình", "", "SV002"] and canvas[3][-1] == "1"
     moodle = rows_of(out / "moodle.csv")
-    assert moodle[0] == ["ID number", "Email address", "Full name", "Exercises 01-soft-power"]
-    assert moodle[1:] == [["SV001", "an@uni.edu.vn", "Nguyễn Văn An", "11"],
-                          ["SV002", "binh@uni.edu.vn", "Trần Thị Bình", "1"]]
+    assert moodle[0] == ["Email address", "Full name", "Exercises 01-soft-power"]
+    assert moodle[1:] == [["an@uni.edu.vn", "Nguyễn Văn An", "11"], ["binh@uni.edu.vn", "Trần Thị Bình", "1"]]
+    out = grade(course, "--roster", str(course / "roster.csv"), "--moodle-user-field", "idnumber")
+    assert rows_of(out / "moodle.csv")[1:] == [["SV001", "Nguyễn Văn An", "11"], ["SV002", "Trần Thị Bình", "1"]]
 
 
 def test_roster_matching_lists_unmatched_and_missing_students(course):
@@ -85,7 +86,8 @@ def test_roster_matching_lists_unmatched_and_missing_students(course):
     synthetic.answer_notebook(course / "subs" / "stranger_999_1_01-soft-power.ipynb", S1, RIGHT1)
     out = grade(course, "--roster", str(course / "roster.csv"))
     errors = read_csv(out / "errors.csv")
-    assert [(e["file"], e["action"]) for e in errors] == [("stranger_999_1_01-soft-power.ipynb", "not matched")]
+    assert [(e["file"], e["action"]) for e in errors] == [("stranger_999_1_01-soft-power.ipynb", "not matched"),
+                                                          ("stranger_999_1_01-soft-power.ipynb", "not in moodle.csv")]
     book = {r["student_id"]: r for r in read_csv(out / "gradebook.csv")}
     assert book["SV001"]["total"] == "11"
     assert book["SV003"]["total"] == "" and book["SV003"]["files"] == ""  # on the roster, nothing handed in
@@ -217,6 +219,7 @@ def test_assignment_option_skips_other_sets(course):
     synthetic.answer_notebook(course / "subs" / "an_1_2_02-new-diplomacy.ipynb", S2, {"x02-single": "a"})
     out = grade(course, "--assignment", S1)
     errors = read_csv(out / "errors.csv")
-    assert [(e["file"], e["action"]) for e in errors] == [("an_1_2_02-new-diplomacy.ipynb", "skipped")]
+    assert [(e["file"], e["action"]) for e in errors if e["file"] != "moodle.csv"] == [
+        ("an_1_2_02-new-diplomacy.ipynb", "skipped")]
     assert "another assignment" in errors[0]["reason"]
     assert [r["file"] for r in read_csv(out / "submissions.csv")] == ["an_1_1_01-soft-power.ipynb"]

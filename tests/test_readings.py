@@ -10,7 +10,8 @@ import pytest
 from helpers import ROOT, readings
 from helpers.errors import CourseFileError
 
-SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+RECEIVED = ROOT / "seeds" / "received"  # the readings as received, unchanged
+SHARED_SEEDS = ROOT.parent / "shared" / "seeds"  # where they came from, when it is beside the repository
 EXPECTED = {"quy2024", "trong2016", "yu2022", "hien2018", "quytung2009"}
 
 GOOD = """---
@@ -89,8 +90,7 @@ def test_every_header_says_who_speaks_and_marks_inferred_dates():
         m = r.meta
         assert len(m["speaker"]) > 20, r.id
         assert re.fullmatch(r"\d{3}_[0-9a-f]{16}\.txt", m["source_file"]), (r.id, m["source_file"])
-        if SHARED_SEEDS.exists():
-            assert (SHARED_SEEDS / m["source_file"]).is_file(), (r.id, m["source_file"])
+        assert (RECEIVED / m["source_file"]).is_file(), (r.id, m["source_file"])
         if m.get("date_inferred"):
             assert len(m["date_evidence"]) > 40, r.id
     # the deepening-relations article prints no date: it must be inferred, with evidence
@@ -98,12 +98,28 @@ def test_every_header_says_who_speaks_and_marks_inferred_dates():
     assert readings.reading("quy2024").meta["date"].isoformat() == "2024-10-10"
 
 
-@pytest.mark.skipif(not SHARED_SEEDS.exists(), reason="the readings as received are not beside the repository")
+def test_the_received_texts_are_unchanged():
+    """seeds/received/ holds the five texts exactly as received: their SHA-256 sums, recorded when
+    they were copied in, still match; and where the originals lie beside the repository, the
+    copies are byte for byte the same."""
+    import hashlib
+
+    sums = dict(reversed(line.split()) for line in (RECEIVED / "SHA256SUMS").read_text().splitlines())
+    names = sorted(p.name for p in RECEIVED.glob("*.txt"))
+    assert names == sorted(sums) and len(names) == len(EXPECTED)
+    for name in names:
+        data = (RECEIVED / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == sums[name], f"seeds/received/{name} was changed"
+        if SHARED_SEEDS.exists():
+            assert data == (SHARED_SEEDS / name).read_bytes(), name
+    assert sorted(r.meta["source_file"] for r in readings.load_readings().values()) == names
+
+
 @pytest.mark.parametrize("reading_id", sorted(EXPECTED))
 def test_not_a_word_rewritten(reading_id):
     """Every paragraph and footnote is made of the received text's own words, in order."""
     r = readings.reading(reading_id)
-    raw = words((SHARED_SEEDS / r.meta["source_file"]).read_text(encoding="utf-8"))
+    raw = words((RECEIVED / r.meta["source_file"]).read_text(encoding="utf-8"))
     for p in r.paragraphs:
         for piece in [p.text] + p.footnotes:
             piece = re.sub(r"\[\^(\w+)\]", r" \1 ", piece)  # footnote calls: [^3] was (3) or ³
@@ -153,6 +169,15 @@ def test_good_file_parses(tmp_path):
     assert r.paragraphs[0].footnotes == ["[1] A note on the first paragraph."]
     assert readings.kwic("soft power", folder=tmp_path)["paragraph"].tolist() == [1, 2]
     assert readings.term_counts(["trust", "soft power"], folder=tmp_path).loc["test2020"].tolist() == [1, 2]
+    normed = readings.term_counts(["trust", "soft power"], folder=tmp_path, per_thousand=True).loc["test2020"]
+    words = int(normed["words"])
+    assert words == len(" ".join(p.text for p in r.paragraphs).split())
+    assert normed["trust"] == round(1000 / words, 1) and normed["soft power"] == round(2000 / words, 1)
+
+
+def test_the_catalogue_flags_an_inferred_outlet():
+    cat = readings.catalogue().set_index("reading")
+    assert cat.loc["trong2016", "outlet_inferred"] and not cat.loc["quy2024", "outlet_inferred"]
 
 
 @pytest.mark.parametrize("mutate, line, field", [

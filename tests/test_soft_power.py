@@ -44,9 +44,47 @@ def test_a_wrong_method_is_named_and_explained():
 
 
 def test_a_wrong_resource_is_named_with_its_kind():
-    verdict = sp.judge("peacekeeping", "foreign policy", "soft")
+    verdict = sp.judge("naval-deterrence", "economic strength", "hard")
     assert not verdict.resource_ok and verdict.method_ok
-    assert "military strength (hard power), not foreign policy" in verdict.message
+    assert "military strength (hard power), not economic strength" in verdict.message
+
+
+@pytest.mark.parametrize("action, resource", [("ukraine-aid", "foreign policy"), ("peacekeeping", "foreign policy"),
+                                              ("rights-dialogue", "foreign policy")])
+def test_an_action_the_reading_files_in_two_places_is_right_in_either(action, resource):
+    # Quy files aid to Ukraine and peacekeeping under his fourth source, foreign policy (¶19, ¶21), and ¶6 reads
+    # them as hard-power resources used the soft way; ¶18's dialogue is both political values and diplomatic method
+    verdict = sp.judge(action, resource, "soft")
+    assert verdict.correct and not verdict.impossible
+    assert verdict.message.startswith("Right:") and readings.check_citations(verdict.message) == []
+    key = sp.ACTIONS[action]
+    assert sp.judge(action, key.resource, key.method).correct  # the first reading still counts
+    # the other reading is explained with the paragraph it rests on
+    assert ("[quy2024 ¶21]" in verdict.message) or ("[quy2024 ¶18]" in verdict.message)
+    # but only with the soft method: the other reading does not make every answer right
+    assert not sp.judge(action, resource, "hard").correct
+
+
+def test_only_the_listed_actions_accept_a_second_reading():
+    assert {a.id for a in sp.ACTIONS.values() if a.also} == {"ukraine-aid", "peacekeeping", "rights-dialogue"}
+    assert not sp.judge("food-festival", "foreign policy", "soft").correct
+    for action in sp.ACTIONS.values():
+        for other in action.also:
+            assert other.resource in sp.RESOURCES and other.method in sp.METHODS
+            assert (other.resource, other.method) != (action.resource, action.method)
+            assert readings.check_citations(other.why) == []
+
+
+def test_foreign_policy_used_the_hard_way_is_wrong_but_not_called_impossible():
+    # ¶7's sentence names culture, value systems, institutional models and trust, not foreign policy
+    assert "foreign policy" not in readings.reading("quy2024").paragraph(7).text.split("However")[0]
+    verdict = sp.judge("naval-deterrence", "foreign policy", "hard")
+    assert not verdict.correct and not verdict.impossible
+    assert "[quy2024 ¶13]" in verdict.message and "bargain, deter, impose" in verdict.message
+    assert "cannot be used the hard way" not in verdict.message
+    assert "bargain, deter, impose" in readings.reading("quy2024").paragraph(13).text
+    for resource in ("culture", "political values"):
+        assert sp.judge("tariff-pressure", resource, "hard").impossible
 
 
 def test_using_a_soft_power_resource_the_hard_way_is_flagged_with_paragraph_7():
@@ -106,14 +144,38 @@ def test_the_sorter_widget_checks_through_the_pure_function():
 def test_rank_change_counts_places_gained():
     frame = sp.index_ranks((sp.BRAND_FINANCE,))
     assert sp.rank_change(frame, 2020, 2021) == 3      # 50th -> 47th
-    assert sp.rank_change(frame, 2020, 2024) == -3     # 50th -> 53rd: a loss
+    assert sp.rank_change(frame, 2020, 2024) == -3     # 50th -> 53rd: a higher number, in a far larger field
+
+
+def test_every_brand_finance_rank_carries_the_size_of_its_field():
+    frame = sp.index_ranks((sp.BRAND_FINANCE,))
+    assert dict(zip(frame["year"], frame["n_ranked"])) == {2020: 60, 2021: 100, 2023: 121, 2024: 193}
+    assert "sources disagree" in frame.set_index("year").loc[2021, "note"]  # 100, or 105
+
+
+def test_n_ranked_reads_the_start_of_a_note_only():
+    assert sp.n_ranked("of 193 nations ranked (all UN member states)") == 193
+    assert sp.n_ranked("of 25; score 18.0") == 25
+    assert sp.n_ranked("score 58.6") is None and sp.n_ranked("") is None and sp.n_ranked(None) is None
+    assert sp.n_ranked("rose from 69th of 121") is None
+
+
+def test_share_ahead_puts_a_rank_in_its_field():
+    frame = sp.index_ranks((sp.BRAND_FINANCE,))
+    assert sp.share_ahead(frame, 2020) == 81.7   # 49 of 60 nations above Vietnam
+    assert sp.share_ahead(frame, 2024) == 26.9   # 52 of 193
+    # so the rank number rose by 3 while Vietnam moved from the bottom fifth into the top third
+    assert sp.rank_change(frame, 2020, 2024) < 0 and sp.share_ahead(frame, 2024) < sp.share_ahead(frame, 2020)
+    lowy = sp.index_ranks((sp.LOWY_DIPLOMATIC,))
+    with pytest.raises(ValueError, match="number of nations ranked in 2024"):
+        sp.share_ahead(lowy, 2024)
 
 
 def test_the_numeric_exercise_key_matches_the_data():
     from helpers.exercises import load_bank
 
-    key = load_bank(BANK)["sp-brand-finance-change"].answer
-    assert key == sp.rank_change(sp.index_ranks((sp.BRAND_FINANCE,)), 2020, 2024)
+    ex = load_bank(BANK)["sp-brand-finance-change"]
+    assert ex.answer == sp.share_ahead(sp.index_ranks((sp.BRAND_FINANCE,)), 2024)
 
 
 def test_implied_ranks_keep_their_status():
@@ -157,6 +219,7 @@ def test_rank_charts_put_the_best_rank_at_the_top():
 
 def test_chart_descriptions_state_the_figures():
     assert "50th in 2020 and 53rd in 2024" in sp.brand_finance_chart().to_dict()["description"]
+    assert "60 in 2020, 100 in 2021, 121 in 2023, 193 in 2024" in sp.brand_finance_chart().to_dict()["description"]
     assert "69th in 2023, a rank implied only by a later report" in sp.brand_finance_chart().to_dict()["description"]
     lowy = sp.lowy_chart().to_dict()["description"]
     assert "diplomatic influence: 12 in 2019, 9 in 2020, 9 in 2023, 8 in 2024" in lowy
@@ -170,6 +233,19 @@ def test_readings_table_gives_who_speaks_to_whom_and_when():
     assert table.loc["quy2024", "paragraphs"] == 33 and table.loc["trong2016", "paragraphs"] == 16
     assert "Diplomatic Academy" in table.loc["quy2024", "speaker"]
     assert table.loc["trong2016", "date"] == "2016-08-23"
+    # the outlet of trong2016 is inferred from its page, and the table says so
+    assert "(inferred" in table.loc["trong2016", "outlet"] and "inferred" not in table.loc["quy2024", "outlet"]
+
+
+def test_the_notebook_cites_as_outside_sources_exactly_the_context_sources():
+    from helpers import data
+
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    cited = set(re.findall(r"\[([A-Z]\d+)\]", text))
+    assert cited == set(sp.CONTEXT_SOURCES)
+    listed = sp.data_sources()
+    assert set(sp.CONTEXT_SOURCES) <= set(listed.index) <= set(data.sources()["code"])
 
 
 # --------------------------------------------------------------------------- notebook and bank

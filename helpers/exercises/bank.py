@@ -38,12 +38,14 @@ TYPE_LABELS = {
 MODES = ("practice", "assessment")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
 CITE_RE = re.compile(r"^([a-z][a-z0-9-]*\d{4}) ¶(\d+)(?:[–-](\d+))?$")
-KEY_FIELDS = ("answer", "explanation", "model_answer")
+KEY_FIELDS = ("answer", "also_accept", "explanation", "model_answer")
+# `also_accept`: other answers that score as right (see course/exercises/README.md, "Accepting
+# several answers"); part of the key, so it leaves the student edition with `answer`
 # a text exercise's rubric is not part of the key: students see the criteria they are marked on
 SELFCHECK_PREFIX = "vnfr1:"
 
 COMMON_FIELDS = {"id", "type", "prompt", "answer", "explanation", "cites", "points", "outcome",
-                 "partial", "selfcheck", "title"}
+                 "partial", "selfcheck", "title", "also_accept"}
 TYPE_FIELDS = {
     "single": {"options"},
     "multiple": {"options"},
@@ -72,6 +74,7 @@ class Exercise:
     cites: list[str] = field(default_factory=list)
     explanation: str | None = None
     answer: Any = None
+    also_accept: Any = None  # normalised per type; None when the bank gives none
     model_answer: str | None = None
     partial: bool = True
     spec: dict = field(default_factory=dict)
@@ -404,12 +407,85 @@ def parse_exercise(raw: dict, path: Path, line: int | None, set_id: str, reading
                 ck.fail("answer", "the key paragraph is not among the 'choices'")
             answer = sorted(set(keys))
 
+    also = _check_also_accept(ck, etype, key, spec, answer) if "also_accept" in key else None
+
     return Exercise(
         id=ex_id, type=etype, prompt=raw["prompt"], points=float(points), outcome=outcome,
-        cites=list(raw["cites"]), explanation=key.get("explanation"), answer=answer,
+        cites=list(raw["cites"]), explanation=key.get("explanation"), answer=answer, also_accept=also,
         model_answer=key.get("model_answer"), partial=partial, spec=spec, set=set_id, line=line,
         has_key=has_key,
     )
+
+
+def _check_also_accept(ck, etype: str, key: dict, spec: dict, answer):
+    """Validate and normalise `also_accept`: other answers that score as right.
+
+    single/multiple: a list of option ids (single: each is a right answer too; multiple: options
+    that are neither right nor wrong); classify: {item id: [category, ...]}; grid: {item id:
+    [[column value, row value], ...]}; order: a list of other complete orders; numeric: a list
+    of other keys (each with the exercise's tolerance). text and evidence exercises have none
+    (an evidence key is already a list of acceptable paragraphs).
+    """
+    also = key["also_accept"]
+    if "answer" not in key:
+        ck.fail("also_accept", "'also_accept' needs an 'answer'")
+    if etype in ("text", "evidence"):
+        ck.fail("also_accept", f"a {etype} exercise takes no 'also_accept'"
+                + ("; give 'answer' as a list of paragraphs" if etype == "evidence" else ""))
+    if etype in ("single", "multiple"):
+        ids = [i for i, _ in spec["options"]]
+        if not isinstance(also, list) or not also:
+            ck.fail("also_accept", "'also_accept' is a non-empty list of option ids")
+        also = [str(a) if _number(a) else a for a in also]
+        keyed = [answer] if etype == "single" else answer
+        for a in also:
+            if a not in ids:
+                ck.fail("also_accept", f"{a!r} is not among the options ({', '.join(ids)})")
+            if a in keyed:
+                ck.fail("also_accept", f"{a!r} is already the key")
+        if len(set(also)) != len(also):
+            ck.fail("also_accept", "an option is listed twice")
+        return list(also)
+    if etype in ("classify", "grid"):
+        if not isinstance(also, dict) or not also:
+            ck.fail("also_accept", "'also_accept' maps an item id to a list of other right places")
+        out = {}
+        item_ids = [i for i, _ in spec["items"]]
+        for item, places in also.items():
+            item = str(item)
+            if item not in item_ids:
+                ck.fail("also_accept", f"{item!r} is not one of the items ({', '.join(item_ids)})")
+            if not isinstance(places, list) or not places:
+                ck.fail("also_accept", f"places for {item!r} must be a non-empty list")
+            for place in places:
+                if etype == "classify" and place not in spec["categories"]:
+                    ck.fail("also_accept", f"for {item!r}: {place!r} is not among the categories")
+                if etype == "grid" and not (isinstance(place, list) and len(place) == 2
+                                            and place[0] in spec["columns"]["values"]
+                                            and place[1] in spec["rows"]["values"]):
+                    ck.fail("also_accept", f"for {item!r}: {place!r} must be [column value, row value]")
+                if place == answer[item]:
+                    ck.fail("also_accept", f"for {item!r}: {place!r} is already the key")
+            out[item] = [list(p) if isinstance(p, list) else p for p in places]
+        return out
+    if etype == "order":
+        item_ids = [i for i, _ in spec["items"]]
+        if not isinstance(also, list) or not also:
+            ck.fail("also_accept", "'also_accept' is a list of other complete orders")
+        out = []
+        for order in also:
+            if not isinstance(order, list) or sorted(map(str, order)) != sorted(item_ids):
+                ck.fail("also_accept", f"each other order must list every item id once ({', '.join(item_ids)})")
+            order = [str(a) for a in order]
+            if order == answer or order in out:
+                ck.fail("also_accept", "an order is listed twice, or is the key")
+            out.append(order)
+        return out
+    if etype == "numeric":
+        if not isinstance(also, list) or not also or not all(_number(a) for a in also):
+            ck.fail("also_accept", "'also_accept' is a non-empty list of numbers")
+        return list(also)
+    return None
 
 
 def load_bank(path: Path | str, readings: dict | None = None, check_citations: bool = True) -> ExerciseSet:

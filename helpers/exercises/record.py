@@ -99,10 +99,15 @@ def decode_record(value: Any) -> dict | None:
     return value if isinstance(value, dict) else None
 
 
-def raw_records(nb: dict) -> Iterator[tuple[int, dict | None]]:
-    """(cell index, decoded record or None) for every output carrying the record MIME type, in
-    document order; nothing is validated yet. The one walk over a notebook's outputs, shared by
-    the widgets (restoring answers) and the grader."""
+RECORD_OUTPUTS = ("display_data", "execute_result")
+"""The output types a widget's record can be in (it is displayed, then updated in place). A record
+in any other output (``stream``, ``error``) was not written by a widget and is never read."""
+
+
+def walk_outputs(nb: dict) -> Iterator[tuple[int, str, dict | None]]:
+    """(cell index, output type, decoded record or None) for every code-cell output carrying the
+    record MIME type, whatever its output type, in document order; nothing is validated yet. The
+    one walk over a notebook's outputs, shared by the widgets (restoring answers) and the grader."""
     cells = nb.get("cells") if isinstance(nb, dict) else None
     if not isinstance(cells, list):
         return
@@ -115,7 +120,16 @@ def raw_records(nb: dict) -> Iterator[tuple[int, dict | None]]:
         for out in outputs:
             data = out.get("data") if isinstance(out, dict) else None
             if isinstance(data, dict) and MIME in data:
-                yield index, decode_record(data[MIME])
+                kind = out.get("output_type")
+                yield index, kind if isinstance(kind, str) else "", decode_record(data[MIME])
+
+
+def raw_records(nb: dict) -> Iterator[tuple[int, dict | None]]:
+    """(cell index, decoded record or None) for every record in an output a widget writes
+    (``RECORD_OUTPUTS``), in document order; nothing is validated yet."""
+    for index, kind, rec in walk_outputs(nb):
+        if kind in RECORD_OUTPUTS:
+            yield index, rec
 
 
 def iter_records(notebook) -> Iterator[tuple[int, dict]]:

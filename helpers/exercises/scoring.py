@@ -29,11 +29,19 @@ Partial credit (unless the exercise says `partial: false`; then anything short o
   little, a reversed list scores 0);
 * single, numeric, evidence: all or nothing; text: scored by the teacher (`correct=None`).
 
-Points are `max_points * fraction`, rounded to 2 decimals; `correct` is True only when fully right.
+Several right answers (`also_accept` in the bank; see course/exercises/README.md): single, other
+right options; multiple, options that count neither way; classify and grid, other right places
+per item; order, other right orders (the best counts); numeric, other keys.
+
+Numbers are exact: a numeric answer is right when |answer - key| <= tolerance on the decimals as
+written (no hidden slack). Points are `max_points * fraction` with the fraction exact, rounded
+half up to 2 decimals (0.625 -> 0.63); `correct` is True only when fully right.
 """
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,27 +181,60 @@ def check_answer_shape(exercise, answer) -> str | None:
     return f"Unknown exercise type {t!r}."
 
 
-def _fraction(exercise, answer) -> float:
+def _decimal(x) -> Decimal:
+    """A JSON number as the decimal it was written as (repr gives the shortest round-trip form)."""
+    return Decimal(repr(x)) if type(x) is float else Decimal(x)
+
+
+def within(answer, key, tolerance) -> bool:
+    """|answer - key| <= tolerance, computed exactly on the decimals as written: 4.65 is within
+    0.05 of 4.7, and -1.999999999 is not within 0 of -2."""
+    return abs(_decimal(answer) - _decimal(key)) <= _decimal(tolerance)
+
+
+def round_points(x) -> float:
+    """Points to 2 decimals, half up (0.625 -> 0.63), the one rounding rule of the course."""
+    d = x if isinstance(x, Decimal) else (
+        Decimal(x.numerator) / Decimal(x.denominator) if isinstance(x, Fraction) else _decimal(x))
+    return float(d.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _placed_right(exercise, answer) -> Fraction:
+    key, also = exercise.answer, exercise.also_accept or {}
+    right = sum(1 for item, place in key.items()
+                if answer.get(item) == place or answer.get(item) in also.get(item, ()))
+    return Fraction(right, len(key))
+
+
+def _order_share(key: list, answer: list) -> Fraction:
+    pos = {item: i for i, item in enumerate(answer)}
+    pairs = [(a, b) for i, a in enumerate(key) for b in key[i + 1:]]
+    return Fraction(sum(1 for a, b in pairs if pos[a] < pos[b]), len(pairs))
+
+
+def _fraction(exercise, answer) -> Fraction:
+    """The share of the exercise answered right, as an exact fraction."""
     t = exercise.type
     key = exercise.answer
+    also = exercise.also_accept
     if t == "single":
-        return 1.0 if answer == key else 0.0
+        return Fraction(1 if answer == key or answer in (also or ()) else 0)
     if t == "multiple":
-        right = sum(1 for a in answer if a in key)
-        wrong = len(answer) - right
-        return max(0.0, (right - wrong) / len(key))
+        neutral = set(also or ())
+        ticked = [a for a in answer if a not in neutral]
+        right = sum(1 for a in ticked if a in key)
+        wrong = len(ticked) - right
+        return max(Fraction(0), Fraction(right - wrong, len(key)))
     if t in ("classify", "grid"):
-        return sum(1 for item, place in key.items() if answer.get(item) == place) / len(key)
+        return _placed_right(exercise, answer)
     if t == "order":
-        pos = {item: i for i, item in enumerate(answer)}
-        pairs = [(a, b) for i, a in enumerate(key) for b in key[i + 1:]]
-        return sum(1 for a, b in pairs if pos[a] < pos[b]) / len(pairs)
+        return max(_order_share(k, answer) for k in [key, *(also or [])])
     if t == "numeric":
         tol = exercise.spec.get("tolerance", 0.0)
-        return 1.0 if abs(float(answer) - float(key)) <= tol + 1e-9 * max(1.0, abs(float(key))) else 0.0
+        return Fraction(1 if any(within(answer, k, tol) for k in [key, *(also or [])]) else 0)
     if t == "evidence":
         keys = key if isinstance(key, list) else [key]
-        return 1.0 if answer in keys else 0.0
+        return Fraction(1 if answer in keys else 0)
     raise ValueError(t)
 
 
@@ -211,11 +252,12 @@ def score(exercise, answer) -> Result:
     if not ex.has_key or ex.answer is None:
         raise NoKeyError(f"exercise {ex.id!r} has no answer key here")
     fraction = _fraction(ex, answer)
-    if fraction < 1.0 and not ex.partial:
-        fraction = 0.0
-    points = round(max_points * fraction, 2)
-    if fraction >= 1.0:
+    if fraction < 1 and not ex.partial:
+        fraction = Fraction(0)
+    if fraction >= 1:
         return Result(True, max_points, max_points, "Right.", 1.0)
+    points = round_points(_decimal(ex.points) * Decimal(fraction.numerator) / Decimal(fraction.denominator))
     if fraction > 0:
-        return Result(False, points, max_points, f"Partly right: {points:g} of {max_points:g} points.", fraction)
+        return Result(False, points, max_points, f"Partly right: {points:g} of {max_points:g} points.",
+                      float(fraction))
     return Result(False, 0.0, max_points, "Not right yet.", 0.0)

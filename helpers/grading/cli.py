@@ -6,6 +6,7 @@ against the exercise bank. See course/grading.md for a walkthrough.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -29,7 +30,64 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--max-mb", type=float, default=MAX_FILE_MB, help=f"refuse files larger than this (default {MAX_FILE_MB:g})")
     p.add_argument("--no-chart", action="store_true", help="skip the item-analysis chart (items.csv is still written)")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no line per problem (the summary is still printed)")
+    p.add_argument("--canvas-assignment", action="append", default=[], metavar="SET=ID",
+                   help="the Canvas assignment id of a set, so canvas.csv fills that assignment "
+                        "(column 'Title (ID)'); repeat per set")
+    p.add_argument("--moodle-user-field", choices=["email", "idnumber", "username"], default="email",
+                   help="the field moodle.csv identifies students by (map it under 'Identify user by'; "
+                        "default email)")
     return p
+
+
+def _canvas_ids(values: list[str], banks) -> dict[str, str]:
+    ids = {}
+    for value in values:
+        set_id, sep, number = value.partition("=")
+        set_id, number = set_id.strip(), number.strip()
+        if not sep or not number.isascii() or not number.isdigit():
+            raise ValueError(f"--canvas-assignment {value!r}: give SET=ID, e.g. 01-soft-power=123456")
+        if set_id not in banks:
+            raise ValueError(f"--canvas-assignment {value!r}: no set {set_id!r} (sets: {', '.join(banks)})")
+        ids[set_id] = number
+    return ids
+
+
+def _staged(out: Path, write):
+    """Run ``write(folder)`` on a fresh folder inside ``out``, then move each file it wrote to the
+    same place under ``out`` (a rename each): if ``write`` fails, nothing of it reaches ``out``.
+    Returns what ``write`` returned, with its paths moved under ``out``."""
+    import shutil
+    import tempfile
+
+    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        result = write(stage)
+        moved = {}
+        for path in sorted(p for p in stage.rglob("*") if p.is_file()):
+            target = out / path.relative_to(stage)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+            moved[path] = target
+        if result is None:
+            return None
+        if isinstance(result, list):
+            return [moved.get(Path(p), p) for p in result]
+        return moved.get(Path(result), result)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _output(run, name: str, write, echo):
+    """Write one output; if it fails, it is not there (never half-written) and the run goes on."""
+    from .core import Problem
+
+    try:
+        return write()
+    except Exception as err:  # an output must never stop the others
+        p = Problem(name, f"not written ({type(err).__name__}: {str(err)[:150]})", "output not written")
+        run.problems.append(p)
+        echo(f"{p.file}: {p.reason}")
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.deadline:
         try:
             deadline = parse_deadline(args.deadline)
-        except ValueError:
+        except (ValueError, OverflowError):
             print(f"grade: --deadline {args.deadline!r} is not an ISO date-time (e.g. 2025-03-14T23:59+07:00)",
                   file=sys.stderr)
             return 2
@@ -72,6 +130,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"grade: {err}", file=sys.stderr)
             return 2
 
+    try:
+        canvas_ids = _canvas_ids(args.canvas_assignment, banks)
+    except ValueError as err:
+        print(f"grade: {err}", file=sys.stderr)
+        return 2
+
     echo = _echo(args.quiet)
     run = grade_folder(args.submissions, banks, assignment=args.assignment, roster=roster, deadline=deadline,
                        max_mb=args.max_mb, progress=False if args.quiet else None, echo=echo)
@@ -84,23 +148,36 @@ def main(argv: list[str] | None = None) -> int:
             run.problems.append(Problem(args.scores.name, line, "score not merged"))
             echo(line)
 
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        print(f"grade: cannot create {out} ({err.strerror or err})", file=sys.stderr)
+        return 2
     rows = gradebook.students(run)
-    written = [
-        gradebook.write_gradebook(run, out, rows),
-        gradebook.write_canvas(run, out, rows),
-        gradebook.write_moodle(run, out, rows),
-        gradebook.write_submissions(run, out),
-        freetext.write_freetext(run, out),
-    ]
-    analysis = items.analyse(run)
-    written.append(items.write_items_csv(analysis, out))
+    written = []
+    for name, write in [
+        ("gradebook.csv", lambda: gradebook.write_gradebook(run, out, rows)),
+        ("canvas.csv", lambda: gradebook.write_canvas(run, out, rows, canvas_ids)),
+        ("moodle.csv", lambda: gradebook.write_moodle(run, out, rows, args.moodle_user_field)),
+        ("submissions.csv", lambda: gradebook.write_submissions(run, out)),
+        ("freetext.csv", lambda: freetext.write_freetext(run, out)),
+    ]:
+        path = _output(run, name, write, echo)
+        if path:
+            written.append(path)
+    analysis = _output(run, "items.csv", lambda: items.analyse(run), echo) or []
+    path = _output(run, "items.csv", lambda: items.write_items_csv(analysis, out), echo)
+    if path:
+        written.append(path)
     if not args.no_chart:
-        chart = items.write_items_chart(analysis, out)
+        chart = _output(run, "items.html", lambda: _staged(out, lambda d: items.write_items_chart(analysis, d)), echo)
         if chart:
             written.append(chart)
-    pages = feedback.write_feedback(run, out, assessment_too=args.feedback)
-    written.append(gradebook.write_errors(run, out))
+    pages = _output(run, "feedback/", lambda: _staged(
+        out, lambda d: feedback.write_feedback(run, d, assessment_too=args.feedback)), echo) or []
+    path = _output(run, "errors.csv", lambda: gradebook.write_errors(run, out), echo)
+    if path:
+        written.append(path)
 
     _summary(run, rows, out, written, pages, analysis)
     return 0
@@ -115,36 +192,57 @@ def _echo(quiet: bool):
 
 
 def _summary(run, rows, out, written, pages, analysis) -> None:
+    """The end-of-run summary. Everything from a submission in it is already made visible (file
+    names, reasons, names), and each list is cut to a few lines."""
+    from .untrusted import visible
+
     counted = run.counted
     skipped = run.skipped
-    superseded = [s for s in run.submissions if not s.counted]
+    superseded = [s for s in run.submissions if not s.counted and not s.conflict]
+    conflicts = [s for s in run.submissions if s.conflict]
     late = [s for s in counted if s.late]
     unmatched = [p for p in run.problems if p.action == "not matched"]
+    left_out = [p for p in run.problems if p.action == "not in moodle.csv"]
+    unwritten = [p for p in run.problems if p.action == "output not written"]
+
+    def listing(lines: list[str], limit: int = 20) -> None:
+        for line in lines[:limit]:
+            print(f"  {line}")
+        if len(lines) > limit:
+            print(f"  … and {len(lines) - limit} more (see errors.csv)")
+
     print()
     print(f"Graded {len(counted)} submission(s) of {len({s.student_key for s in counted})} student(s) "
           f"from {run.files_seen} file(s).")
     print(f"Skipped {len(skipped)} file(s)" + (":" if skipped else "."))
-    for p in skipped:
-        print(f"  {p.file}: {p.reason}")
+    listing([f"{p.file}: {p.reason}" for p in skipped])
     print(f"Late: {len(late)}" + (":" if late else "."))
-    for s in late:
-        print(f"  {s.rel} ({s.student_key}, {s.set}): {s.late_reason}")
+    listing([f"{s.rel} ({visible(s.student_key)}, {s.set}): {s.late_reason}" for s in late])
+    if conflicts:
+        print(f"Conflicts, counted for nobody until you decide: {len(conflicts)}:")
+        listing([f"{s.rel}: {s.conflict}" for s in conflicts])
     if superseded:
         print(f"Earlier submissions not counted: {len(superseded)} (listed in submissions.csv).")
     if unmatched:
         print(f"Files not matched to the roster: {len(unmatched)} (listed in errors.csv).")
+    if left_out:
+        print(f"Left out of moodle.csv (Moodle could not match them): {len(left_out)} (listed in errors.csv).")
     if run.roster:
         missing = [r for r in rows if not r.by_set and not r.files]
         if missing:
             print(f"Roster students with no submission: {len(missing)}: "
-                  + ", ".join(r.name or r.key for r in missing[:10]) + (" …" if len(missing) > 10 else ""))
+                  + ", ".join(visible(r.name or r.key) for r in missing[:10]) + (" …" if len(missing) > 10 else ""))
     pending = sum(s.pending for s in counted)
     if pending:
         print(f"Short-text answers to score: {pending} (fill in {out / 'freetext.csv'}, then run again with --scores).")
     flagged = [it for it in analysis if it.flags]
     if flagged:
         print(f"Items to look at: {len(flagged)} (first in items.csv).")
-    other = [p for p in run.problems if p.action not in ("skipped", "superseded", "not matched")]
+    if unwritten:
+        print(f"Outputs NOT written: {len(unwritten)}:")
+        listing([f"{p.file}: {p.reason}" for p in unwritten])
+    quiet = ("skipped", "superseded", "not matched", "conflict", "not in moodle.csv", "output not written")
+    other = [p for p in run.problems if p.action not in quiet]
     if other:
         print(f"Other problems noted: {len(other)} (see errors.csv).")
     print(f"Wrote {', '.join(p.name for p in written)}" + (f" and {len(pages)} feedback page(s)" if pages else "")

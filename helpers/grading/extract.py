@@ -8,13 +8,16 @@ carry an object with a custom ``__eq__``.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..exercises.record import raw_records, validate_record
+from ..exercises.record import RECORD_OUTPUTS, validate_record, walk_outputs
 from . import COURSE, MIME
+from .untrusted import clean_json, reason_kind, visible
 
 MAX_FILE_MB = 25.0
 """Files larger than this are refused unread (a notebook with answers is typically well under 1 MB)."""
@@ -53,15 +56,35 @@ class Extracted:
         return max(times) if times else None
 
 
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(3000, 1, 1, tzinfo=timezone.utc)
+"""A saved time outside [EARLIEST, LATEST) cannot be one a widget wrote, even on a wrong clock."""
+
+
 def parse_time(value: Any) -> datetime | None:
-    """An ISO time as an aware datetime (UTC when it names no zone); None when it is not one."""
+    """An ISO time as an aware datetime in UTC (UTC when it names no zone); None when it is not
+    one or lies outside the years 1970–2999."""
+    when, _ = check_time(value)
+    return when
+
+
+def check_time(value: Any) -> tuple[datetime | None, str]:
+    """(the time in UTC, "") or (None, why it is not a usable saved time)."""
     if not isinstance(value, str) or len(value) > 40:
-        return None
+        return None, "the saved time is not a short text"
     try:
         when = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+        return None, f"the saved time '{visible(value)}' is not an ISO date-time"
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    try:
+        when = when.astimezone(timezone.utc)
+    except OverflowError:  # year 9999 west of UTC, year 1 east of it
+        when = None
+    if when is None or not EARLIEST <= when < LATEST:
+        return None, f"the saved time '{visible(value)}' is outside the years 1970–2999"
+    return when, ""
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -70,21 +93,97 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def read_notebook_json(path: Path, max_mb: float = MAX_FILE_MB) -> dict:
-    """The notebook as a dict, or ``Rejected`` with the reason."""
+KINDS = [
+    (stat.S_ISFIFO, "a named pipe (FIFO), not a file"),
+    (stat.S_ISSOCK, "a socket, not a file"),
+    (stat.S_ISCHR, "a character device, not a file"),
+    (stat.S_ISBLK, "a block device, not a file"),
+    (stat.S_ISDIR, "a folder, not a file"),
+    (stat.S_ISLNK, "a symbolic link; not followed"),
+]
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file of this ``st_mode`` is when it is not a regular file (None when it is one)."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, what in KINDS:
+        if test(mode):
+            return what
+    return "a special file (neither a file nor a folder)"
+
+
+def read_regular_file(path: Path, max_mb: float = MAX_FILE_MB) -> bytes:
+    """The bytes of a regular file, at most ``max_mb``; ``Rejected`` for anything else. The file
+    is opened without following a link and without blocking (a pipe with no writer would hang
+    an ordinary ``open``), then checked to be a regular file before a byte is read."""
     try:
-        size = path.stat().st_size
+        mode = os.lstat(path).st_mode
     except OSError as err:
         raise Rejected(f"cannot read the file ({err.strerror or err})") from None
-    if size == 0:
-        raise Rejected("empty file (0 bytes)")
-    if size > max_mb * 1_000_000:
-        raise Rejected(f"file is {size / 1_000_000:.1f} MB, over the {max_mb:g} MB limit; not read")
+    kind = special_kind(mode)
+    if kind:
+        raise Rejected(kind)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with open(path, "rb") as fh:
+        fd = os.open(path, flags)
+    except OSError as err:
+        raise Rejected(f"cannot read the file ({err.strerror or err})") from None
+    try:
+        info = os.fstat(fd)
+        kind = special_kind(info.st_mode)
+        if kind:
+            raise Rejected(kind)
+        if info.st_size == 0:
+            raise Rejected("empty file (0 bytes)")
+        if info.st_size > max_mb * 1_000_000:
+            raise Rejected(f"file is {info.st_size / 1_000_000:.1f} MB, over the {max_mb:g} MB limit; not read")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
             raw = fh.read(int(max_mb * 1_000_000) + 1)
     except OSError as err:
         raise Rejected(f"cannot read the file ({err.strerror or err})") from None
+    finally:
+        os.close(fd)
+    if len(raw) > max_mb * 1_000_000:
+        raise Rejected(f"file grew past the {max_mb:g} MB limit while being read; not read")
+    return raw
+
+
+class HugeNumber:
+    """Stands for an integer too long to convert (Python refuses more than 4,300 digits): it is
+    not JSON, so the record holding it is ignored, and nothing else in the file is lost."""
+
+    def __init__(self, digits: int):
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"<a {self.digits:,}-digit number>"
+
+
+MAX_INT_DIGITS = 4000
+
+
+def _parse_int(text: str):
+    return int(text) if len(text) <= MAX_INT_DIGITS else HugeNumber(len(text.lstrip("-")))
+
+
+def _has_huge(value) -> int:
+    """The digit count of the first HugeNumber inside a JSON value, else 0."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, HugeNumber):
+            return v.digits
+        if isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return 0
+
+
+def read_notebook_json(path: Path, max_mb: float = MAX_FILE_MB) -> dict:
+    """The notebook as a dict, or ``Rejected`` with the reason."""
+    raw = read_regular_file(path, max_mb)
     head = raw[:2048]
     if head.startswith(b"PK\x03\x04"):
         raise Rejected("a zip archive, not a notebook: unzip it first")
@@ -100,7 +199,7 @@ def read_notebook_json(path: Path, max_mb: float = MAX_FILE_MB) -> dict:
     if stripped[0] != "{":
         raise Rejected("not a notebook (the file is not a JSON object)")
     try:
-        nb = json.loads(text)
+        nb = json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as err:
         if err.pos >= len(text.rstrip()) - 1:
             raise Rejected(f"truncated JSON: the file ends early (line {err.lineno}); was the upload cut short?") from None
@@ -131,28 +230,60 @@ def extract(path: Path | str, max_mb: float = MAX_FILE_MB, course: str = COURSE)
         if isinstance(vnfr, dict) and isinstance(vnfr.get("set"), str):
             out.metadata_set = vnfr["set"]
     reasons: dict[str, int] = {}
-    for index, record in raw_records(nb):
+
+    def ignore(reason: str) -> None:
+        reasons[reason] = reasons.get(reason, 0) + 1
+
+    for index, kind, record in walk_outputs(nb):
+        if kind not in RECORD_OUTPUTS:
+            what = visible(kind, limit=40) or "untyped"
+            ignore(f"in {'an' if what[0] in 'aeiou' else 'a'} {what} output, where the exercise widgets "
+                   "never write; not scored")
+            continue
         if record is None:
-            reasons["a record that is not a JSON object"] = reasons.get("a record that is not a JSON object", 0) + 1
+            ignore("a record that is not a JSON object")
+            continue
+        digits = _has_huge(record)
+        if digits:
+            ignore(f"a number with {digits:,} digits; the record scores nothing")
             continue
         if record.get("course") != course:
-            out.other_courses.add(_short(record.get("course")))
+            out.other_courses.add(_short(visible(record.get("course"))))
             continue
+        found: list[int] = []
+        try:
+            record = clean_json(record, found)
+        except RecursionError:
+            ignore("a record nested too deeply")
+            continue
+        if found:
+            out.problems.append("text with invalid characters (lone surrogates) in an answer record; "
+                                "shown as \ufffd and graded")
         wrong = validate_record(record)
         if wrong:
-            reasons[wrong] = reasons.get(wrong, 0) + 1
+            ignore(visible(wrong))
+            continue
+        saved, bad_time = check_time(record.get("saved"))
+        if bad_time:
+            ignore(f"{bad_time}; the record scores nothing")
             continue
         set_id, ex_id, answer = record["set"], record["exercise"], record["answer"]
-        kind = record.get("type")
+        etype = record.get("type")
         out.records.pop((set_id, ex_id), None)  # re-insert so dict order is cell order of the winner
         out.records[(set_id, ex_id)] = Record(
             set=set_id,
             exercise=ex_id,
-            type=kind if isinstance(kind, str) else "",
+            type=etype if isinstance(etype, str) else "",
             answer=answer,
-            saved=parse_time(record.get("saved")),
+            saved=saved,
             cell=index,
         )
+    kinds: dict[str, dict[str, int]] = {}
     for reason, n in reasons.items():
-        out.problems.append(f"{n} answer record(s) ignored: {_short(reason, 150)}")
+        kinds.setdefault(reason_kind(reason), {})[reason] = n
+    for group in kinds.values():  # one line per kind of reason, whatever the number of records
+        total = sum(group.values())
+        shown = "; ".join(_short(r, 150) for r in list(group)[:3])
+        more = f"; … and {len(group) - 3} more like these" if len(group) > 3 else ""
+        out.problems.append(f"{total:,} answer record(s) ignored: {shown}{more}")
     return out

@@ -7,11 +7,16 @@ and optionally ``comment``, then runs the grade command again with ``--scores fr
 from __future__ import annotations
 
 import csv
-import math
+import re
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from .core import Run
-from .gradebook import _write
+from .gradebook import _write, pts
+from .untrusted import visible
+
+SCORE = re.compile(r"[0-9]{1,6}(?:[.,][0-9]{1,6})?")
+"""A score as the teacher types it: a plain decimal number (comma or point), nothing else."""
 
 HEADER = ["student_id", "name", "set", "exercise", "prompt", "rubric", "max_points", "answer", "score", "comment"]
 
@@ -30,8 +35,7 @@ def write_freetext(run: Run, out: Path) -> Path:
             if exercise.type != "text" or not r.answered or not isinstance(r.answer, str):
                 continue
             rows.append([sub.student_key, sub.display_name, sub.set, ex_id, exercise.prompt.strip(),
-                         _rubric(exercise), r.max_points, r.answer,
-                         "" if r.points is None else r.points, r.comment])
+                         _rubric(exercise), pts(r.max_points), r.answer, pts(r.points), r.comment])
     rows.sort(key=lambda row: (row[2], row[3], row[0]))  # one exercise at a time: fairer marking
     return _write(out / "freetext.csv", HEADER, rows)
 
@@ -61,22 +65,23 @@ def merge_scores(run: Run, scores_csv: Path | str) -> list[str]:
         sub = index.get((student, (row.get("set") or "").strip()))
         ex_id = (row.get("exercise") or "").strip()
         if sub is None:
-            problems.append(f"{where}: no counted submission of {row.get('set')!s} by {student!r}; score not used")
+            problems.append(f"{where}: no counted submission of {visible(row.get('set'), limit=60)} by "
+                            f"'{visible(student, limit=60)}'; score not used")
             continue
         result = sub.results.get(ex_id)
         if result is None or run.banks[sub.set].exercises[ex_id].type != "text":
-            problems.append(f"{where}: {ex_id!r} is not a short-text exercise of {sub.set}; score not used")
+            problems.append(f"{where}: '{visible(ex_id, limit=60)}' is not a short-text exercise of {sub.set}; "
+                            "score not used")
             continue
-        try:
-            value = float(raw.replace(",", "."))
-        except ValueError:
-            problems.append(f"{where}: score {raw!r} is not a number; not used")
+        if not SCORE.fullmatch(raw):
+            problems.append(f"{where}: score '{visible(raw, limit=40)}' is not a plain number; not used")
             continue
-        if not math.isfinite(value) or value < 0 or value > result.max_points:
-            problems.append(f"{where}: score {raw} is outside 0–{result.max_points:g}; not used")
+        value = Decimal(raw.replace(",", ".")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        if value > Decimal(repr(float(result.max_points))):
+            problems.append(f"{where}: score {raw} is outside 0–{pts(result.max_points)}; not used")
             continue
-        result.points = value
-        result.correct = value >= result.max_points
+        result.points = float(value)
+        result.correct = result.points >= result.max_points
         result.message = "scored by the teacher"
-        result.comment = (row.get("comment") or "").strip()[:2000]
+        result.comment = visible((row.get("comment") or "").strip(), keep_newlines=True)[:2000]
     return problems

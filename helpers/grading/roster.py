@@ -22,11 +22,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CANVAS = re.compile(r"^(?P<name>[^_]+)_(?:(?P<late>LATE)_)?(?P<uid>\d+)_(?P<fid>\d+)_(?P<orig>.+)$")
+# LMS ids are ASCII digits ([0-9], not \d, which also takes other scripts' digits).
+CANVAS = re.compile(r"^(?P<name>[^_]+)_(?:(?P<late>LATE)_)?(?P<uid>[0-9]{1,18})_(?P<fid>[0-9]{1,18})_(?P<orig>.+)$",
+                    re.DOTALL)
 MOODLE = re.compile(
-    r"^(?P<name>.+?)_(?P<pid>\d+)_assignsubmission_(?:file|onlinetext)_?(?P<orig>.*)$", re.IGNORECASE
+    r"^(?P<name>.+?)_(?P<pid>[0-9]{1,18})_assignsubmission_(?:file|onlinetext)_?(?P<orig>.*)$",
+    re.IGNORECASE | re.DOTALL,
 )
-RESUBMISSION = re.compile(r"-(\d+)$")
+RESUBMISSION = re.compile(r"-([0-9]{1,6})$")
 
 
 def fold(text: str) -> str:
@@ -55,7 +58,9 @@ class FileIdentity:
     def key(self) -> str:
         if self.lms and self.lms_id:
             return f"{self.lms}:{self.lms_id}"
-        return "file:" + (fold(self.name) or self.name)
+        from .untrusted import show_path
+
+        return "file:" + (fold(self.name) or show_path(self.name))
 
 
 def identify(path: Path, root: Path, set_ids: list[str] = ()) -> FileIdentity:
@@ -125,7 +130,7 @@ def load_roster(path: Path | str) -> list[Student]:
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
             rows = list(csv.reader(fh))
-    except (OSError, UnicodeDecodeError) as err:
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
         raise RosterError(f"{path}: cannot read the roster ({err})") from None
     if not rows:
         raise RosterError(f"{path}: the roster is empty")
@@ -186,24 +191,49 @@ class Matcher:
 
     def match(self, ident: FileIdentity, path: Path) -> tuple[Student | None, str]:
         """The student, or None and why not."""
+        student, why, _ = self.match_how(ident, path)
+        return student, why
+
+    def match_how(self, ident: FileIdentity, path: Path) -> tuple[Student | None, str, str]:
+        """(student, why not, how) with how = "lms id" (the roster's LMS id: binding), "name" or
+        "file name" (weaker: see ``core._settle_claims``), "" when unmatched.
+
+        A file whose name carries an LMS id belongs to that LMS user. When the roster has that id,
+        the file is that student's and nobody else's. When it has not, the file is matched by the
+        name the LMS wrote, only to a student with no id of that LMS on the roster; whatever the
+        student typed into her own file name is never read, so no one can name her file after
+        someone else's id."""
         if ident.lms in ("canvas", "moodle") and ident.lms_id:
             hits = self.by[ident.lms].get(ident.lms_id, [])
             if len(hits) == 1:
-                return hits[0], ""
-        candidates: list[list[Student]] = []
-        file_tokens = set(tokens(path.stem)) | {fold(ident.name)} | set(tokens(ident.name))
-        file_tokens.add(fold(path.stem))
-        for t in file_tokens:
-            hits = self.by["token"].get(t)
-            if hits:
-                candidates.append(hits)
-        key = fold(ident.name)
-        if key in self.by["name"]:
-            candidates.append(self.by["name"][key])
-        found = {id(s): s for hits in candidates for s in hits}
+                return hits[0], "", "lms id"
+            if len(hits) > 1:
+                names = ", ".join(sorted(s.name or s.id for s in hits))
+                return None, f"the roster gives {ident.lms} id {ident.lms_id} to more than one student ({names})", ""
+            field_name = f"{ident.lms}_id"
+            found = {id(s): s for s in self.by["name"].get(fold(ident.name), []) if not getattr(s, field_name)}
+            how = "name"
+            if not found:
+                why = f"no roster student has {ident.lms} id {ident.lms_id}"
+                if any(getattr(s, field_name) for s in self.students):
+                    return None, why, ""
+                return None, why + " or the name the LMS wrote", ""
+        else:
+            candidates: list[list[Student]] = []
+            file_tokens = set(tokens(path.stem)) | {fold(ident.name)} | set(tokens(ident.name))
+            file_tokens.add(fold(path.stem))
+            for t in file_tokens:
+                hits = self.by["token"].get(t)
+                if hits:
+                    candidates.append(hits)
+            key = fold(ident.name)
+            if key in self.by["name"]:
+                candidates.append(self.by["name"][key])
+            found = {id(s): s for hits in candidates for s in hits}
+            how = "file name"
         if len(found) == 1:
-            return next(iter(found.values())), ""
+            return next(iter(found.values())), "", how
         if len(found) > 1:
             names = ", ".join(sorted(s.name or s.id for s in found.values()))
-            return None, f"matches more than one roster student ({names})"
-        return None, "no roster student matches the file name"
+            return None, f"matches more than one roster student ({names})", ""
+        return None, "no roster student matches the file name", ""
