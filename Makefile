@@ -34,7 +34,7 @@ test: $(STAMP) chromium hub-env  ## set up and run every test (unit, notebooks, 
 	$(MAKE) test-hub
 
 unit: $(STAMP)  ## the fast tests only (no notebooks, no browser)
-	$(PY) -m pytest tests -m "not browser"
+	$(PY) -m pytest tests -m "not browser and not hub"
 
 bench: $(STAMP)  ## speed and memory figures
 	$(PY) -m helpers bench
