@@ -263,9 +263,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Published the student edition ({commit[:10]}) to {args.hub_dir / 'published' / 'course.git'}; "
                   "students get it at their next login.")
         elif args.command == "users":
+            entries = read_roster(args.roster)
             if os.geteuid() != 0:
                 raise HubError("creating users needs root (run it with sudo)")
-            entries = read_roster(args.roster)
             result = create_users(entries, args.hub_dir)
             print(f"{len(entries)} student(s) on the roster: {len(result['created'])} user(s) created, "
                   f"{len(result['kept'])} already there (password unchanged).")

@@ -60,6 +60,7 @@ def test_the_users_command_refuses_a_bad_roster_and_creates_no_one(tmp_path):
     assert subprocess.run(["id", "vnfr-test-dup"], capture_output=True).returncode != 0
 
 
+@pytest.mark.hub  # creates Unix users: root, like the scale test
 def test_create_users_makes_private_homes_and_password_slips(tmp_path):
     if os.geteuid() != 0:
         pytest.fail("creating Unix users needs root (make test-hub runs as root)")
