@@ -3,20 +3,33 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
+LOCK    = requirements.lock
+# `make lock` resolves pyproject.toml against PyPI as it stood at LOCK_DATE, so the same inputs give
+# the same lock; move the date on to take newer releases.
+LOCK_DATE ?= 2026-12-01T00:00:00Z
+UV_VERSION = 0.13.9
 NOTEBOOK ?= notebooks/00-start-here.ipynb
 PYTEST_WORKERS ?= 2
 
-.PHONY: lab test unit browser bench student-edition grade slides site chromium clean hub hub-env test-hub
+.PHONY: lab test unit browser bench student-edition grade slides site chromium clean lock hub hub-env test-hub
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	printf '{"jupyterlab-rise:plugin": {"theme": "white"}}\n' > $(VENV)/share/jupyter/lab/settings/overrides.json
 	$(VENV)/bin/jupyter labextension disable --level=sys_prefix @jupyterlab/mathjax3-extension >/dev/null
 	touch $(STAMP)
+
+lock:  ## refresh requirements.lock: every version, with hashes, from pyproject.toml's ranges
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 \
+	  --generate-hashes --upgrade --exclude-newer $(LOCK_DATE) --no-config \
+	  --custom-compile-command 'make lock' --quiet --output-file $(LOCK)
 
 lab: $(STAMP)  ## set up and open the course in JupyterLab
 	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(NOTEBOOK)
@@ -60,13 +73,13 @@ HUB_IP     ?= 0.0.0.0
 ROSTER     ?=
 LAB_OVERRIDES ?= helpers/jupyterlab/overrides.json
 
-$(HUB_STAMP): pyproject.toml course/hub/requirements.txt helpers/labsettings.py
+$(HUB_STAMP): $(LOCK) course/hub/requirements.txt helpers/labsettings.py
 	@test -x $(HUB_PYTHON) || { echo "make hub needs a Python 3.11+ that every user can run (HUB_PYTHON=$(HUB_PYTHON)); on Debian: apt-get install python3-venv"; exit 1; }
 	mkdir -p $(HUB_DIR) && chmod 755 $(HUB_DIR)
 	test -x $(HUB_VENV)/bin/python || $(HUB_PYTHON) -m venv $(HUB_VENV)
 	$(HUB_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(HUB_VENV)/bin/python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > $(HUB_DIR)/course-requirements.txt
-	$(HUB_VENV)/bin/python -m pip install --quiet -r $(HUB_DIR)/course-requirements.txt -r course/hub/requirements.txt
+	$(HUB_VENV)/bin/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(HUB_VENV)/bin/python -m pip install --quiet -r course/hub/requirements.txt
 	cd $(HUB_DIR) && npm install --no-audit --no-fund --silent configurable-http-proxy@5.3.0
 	PYTHONPATH=. $(HUB_VENV)/bin/python -m helpers.labsettings $(HUB_VENV) $(LAB_OVERRIDES)
 	chmod -R a+rX $(HUB_VENV) $(HUB_DIR)/node_modules

@@ -336,7 +336,9 @@ def path_frame(partner: str, upgrades=None):
     rows = []
     for name, group in steps[steps["partner"].isin(top)].sort_values("since").groupby("partner", sort=True):
         for rec in group.itertuples(index=False):
-            rows.append((name, rec.since, rec.rank, rec.level, rec.named, name == partner, rec.source, True))
+            # a step known only to the month or year is drawn from its end (`counted_from`), as data.level_on counts it
+            rows.append((name, getattr(rec, "counted_from", rec.since), rec.rank, rec.level, rec.named,
+                         name == partner, rec.source, True))
         last = group.iloc[-1]
         rows.append((name, as_of, int(last["rank"]), last["level"], last["named"], name == partner, last["source"], False))
     return pd.DataFrame(rows, columns=["partner", "date", "rank", "level", "named", "chosen", "source", "step"])
@@ -381,8 +383,8 @@ def path_chart(partner: str):
         description=(
             f"Step lines of each partner's level over time, from comprehensive to strategic to comprehensive "
             f"strategic partnership. {partner}, in red: {steps}; {s['level']} since {s['since']}. {where} "
-            f"The {n_others} other top-tier partners are in grey. Dates given only to the year are drawn from "
-            "1 January. The table is not a complete list of Vietnam's partners."),
+            f"The {n_others} other top-tier partners are in grey. A step dated only to the month or the year "
+            "is drawn from the end of that month or year, when the data count it. The table is not a complete list of Vietnam's partners."),
         source=data.source_note(frame["source"]),
     )
 

@@ -5,8 +5,9 @@ Every table (except `sources.csv` itself) has a `source` column: codes from `sou
 The tables and their columns are described in `course/data/README.md`.
 
     from helpers import data
-    data.partnerships()          # one row per partner: its current level and when
-    data.upgrades()              # every level each partner reached, and when (long format)
+    data.partnerships()          # one row per partner: its current level and when (derived)
+    data.upgrades()              # every step each partner took, and when (one row per step)
+    data.level_on("2013-07-31")  # each partner's level on a date, precision respected
     data.indicators("merchandise exports")
     data.source_note("S2;S1")    # 'Sources: ... [S2]; ... [S1].' for a chart caption
 
@@ -36,14 +37,13 @@ LEVEL_VARIANTS = {"extensive strategic partnership": "strategic partnership"}
 
 PRECISIONS = ("day", "month", "year")
 CATEGORIES = ("normalisation", "multilateral membership", "trade agreement", "UN role", "Party policy",
-              "hosting and chairing")
+              "hosting and chairing", "bilateral relations", "South China Sea", "UN vote")
 STATUSES = ("reported", "preliminary", "estimate", "lower bound", "approximate", "implied")
 
 CODE_RE = re.compile(r"^[A-Z]{1,3}\d+$")
 READING_CITE_RE = re.compile(r"^([a-z][a-z0-9-]*\d{4}) ¶(\d+)(?:[–-](\d+))?$")
 DATE_FORMS = ((re.compile(r"^\d{4}-\d{2}-\d{2}$"), "day"), (re.compile(r"^\d{4}-\d{2}$"), "month"),
               (re.compile(r"^\d{4}$"), "year"))
-EARLIER_RE = re.compile(r"^(?P<level>[a-z][a-z ]*?) (?P<date>\d{4}(?:-\d{2}){0,2})$")
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,8 @@ SCHEMAS: dict[str, Schema] = {
     "sources": Schema(("code", "title", "where"), key=("code",), required=("code", "title", "where"),
                       sourced=False),
     "partnerships": Schema(
-        ("partner", "level", "date", "date_precision", "earlier_levels", "note", "source"),
-        key=("partner",), required=("partner", "level", "date", "date_precision"),
+        ("partner", "level", "named", "date", "date_precision", "note", "source"),
+        key=("partner", "date"), required=("partner", "level", "date", "date_precision"),
         dates={"date": "date_precision"}, vocab={"level": LEVELS}),
     "milestones": Schema(
         ("event", "date", "date_precision", "category", "detail", "note", "source"),
@@ -94,26 +94,6 @@ def parse_date(text: str) -> tuple[dt.date, str]:
             padded = text + {"day": "", "month": "-01", "year": "-01-01"}[precision]
             return dt.date.fromisoformat(padded), precision
     raise ValueError(f"{text!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
-
-
-def parse_earlier_levels(text: str) -> list[tuple[str, str, dt.date, str]]:
-    """`'strategic partnership 2009; extensive strategic partnership 2014'` ->
-    [(tier, name as given, date, precision), ...]. Raises ValueError."""
-    out = []
-    for item in (part.strip() for part in text.split(";")):
-        if not item:
-            continue
-        m = EARLIER_RE.match(item)
-        if not m:
-            raise ValueError(f"{item!r} is not 'LEVEL DATE' (e.g. 'strategic partnership 2001-03')")
-        named = m.group("level")
-        tier = named if named in LEVELS else LEVEL_VARIANTS.get(named)
-        if tier is None:
-            raise ValueError(f"unknown partnership level {named!r} in {item!r}; "
-                             f"known: {', '.join(LEVELS + tuple(LEVEL_VARIANTS))}")
-        date, precision = parse_date(m.group("date"))
-        out.append((tier, named, date, precision))
-    return out
 
 
 def split_source(text: str) -> list[str]:
@@ -196,6 +176,7 @@ def _validate(path: Path, table: str, codes: frozenset[str] | None, readings: di
     schema = SCHEMAS[table]
     out = []
     seen: dict[tuple, int] = {}
+    last_step: dict[str, tuple] = {}  # partnerships: partner -> (line, date, level) of its latest step so far
     for line, row in _read_rows(path, schema):
         for col in schema.required:
             if not row[col]:
@@ -231,27 +212,29 @@ def _validate(path: Path, table: str, codes: frozenset[str] | None, readings: di
                                       "put words in 'status' or 'note')") from None
             if typed[col] != typed[col] or typed[col] in (float("inf"), float("-inf")):
                 raise CourseFileError(path, line, col, f"{row[col]!r} is not a finite number")
-        if table == "partnerships" and row["earlier_levels"]:
-            try:
-                steps = parse_earlier_levels(row["earlier_levels"])
-            except ValueError as exc:
-                raise CourseFileError(path, line, "earlier_levels", str(exc)) from None
-            previous = None
-            for tier, named, date, _ in steps:
-                if previous and date < previous:
-                    raise CourseFileError(path, line, "earlier_levels", f"{named} {date} is listed out of order")
-                if date >= typed["date"]:
-                    raise CourseFileError(path, line, "earlier_levels",
-                                          f"{named} {date} is not before the current level's date {row['date']}")
-                if LEVELS.index(tier) >= LEVELS.index(row["level"]):
-                    raise CourseFileError(path, line, "earlier_levels",
-                                          f"{named} is not below the current level {row['level']!r}")
-                previous = date
         key = tuple(row[c] for c in schema.key)
         if key in seen:
             raise CourseFileError(path, line, ", ".join(schema.key),
                                   f"duplicate row {' / '.join(key)!r} (first on line {seen[key]})")
         seen[key] = line
+        if table == "partnerships":
+            named = row["named"]
+            if named in LEVEL_VARIANTS and LEVEL_VARIANTS[named] != row["level"]:
+                raise CourseFileError(path, line, "named", f"{named!r} is a {LEVEL_VARIANTS[named]}, "
+                                      f"not a {row['level']}")
+            if named in LEVELS and named != row["level"]:
+                raise CourseFileError(path, line, "named", f"{named!r} is itself a level, but the row's "
+                                      f"level is {row['level']!r}")
+            last = last_step.get(row["partner"])
+            if last is not None:
+                last_line, last_date, last_level = last
+                if typed["date"] <= last_date:
+                    raise CourseFileError(path, line, "date", f"{row['partner']}'s steps are out of order: "
+                                          f"{row['date']} is not after the step on line {last_line}")
+                if LEVELS.index(row["level"]) < LEVELS.index(last_level):
+                    raise CourseFileError(path, line, "level", f"{row['partner']} steps down from "
+                                          f"{last_level!r} (line {last_line}) to {row['level']!r}")
+            last_step[row["partner"]] = (line, typed["date"], row["level"])
         out.append((line, typed))
     return out
 
@@ -317,8 +300,34 @@ def sources(folder: Path | str | None = None):
 
 
 def partnerships(folder: Path | str | None = None):
-    """One row per partner: partner, level (current), date, date_precision, earlier_levels, note, source."""
-    return load("partnerships", folder)
+    """One row per partner, derived from the steps in `partnerships.csv`: its current (latest) step.
+
+    Columns: partner, level, named, date, date_precision (of the current step), earlier_levels (the
+    earlier steps as text, oldest first: 'comprehensive partnership 2013-07-25; ...'), steps (how many),
+    note (the notes of all the partner's steps, oldest first), source (the sources of all its steps,
+    the current step's first).
+    Partners are in the order of the file.
+    """
+    import pandas as pd
+
+    steps = load("partnerships", folder)
+    rows = []
+    for partner, group in steps.groupby("partner", sort=False):
+        group = group.sort_values("date", kind="stable")
+        cur = group.iloc[-1]
+        earlier = "; ".join(f"{(r.named or r.level)} {_date_text(r.date, r.date_precision)}"
+                            for r in group.iloc[:-1].itertuples())
+        notes = "; ".join(dict.fromkeys(n for n in group["note"] if n))
+        cells = [cur["source"]] + list(group["source"].iloc[:-1])  # the current step's sources first
+        codes = ";".join(dict.fromkeys(c for cell in cells for c in split_source(cell)))
+        rows.append({"partner": partner, "level": cur["level"], "named": cur["named"] or cur["level"],
+                     "date": cur["date"], "date_precision": cur["date_precision"], "earlier_levels": earlier,
+                     "steps": len(group), "note": notes, "source": codes})
+    frame = pd.DataFrame(rows, columns=["partner", "level", "named", "date", "date_precision", "earlier_levels",
+                                        "steps", "note", "source"])
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["steps"] = frame["steps"].astype("int64")
+    return frame
 
 
 def milestones(folder: Path | str | None = None):
@@ -343,36 +352,98 @@ def indicators(indicator: str | None = None, folder: Path | str | None = None):
     return frame[frame["indicator"] == indicator].sort_values("year").reset_index(drop=True)
 
 
+def period_end(date, precision: str):
+    """The last day a date given to `precision` can stand for: the day itself, the month's last day,
+    or 31 December. `period_end('2013-01-01', 'year')` -> Timestamp('2013-12-31')."""
+    import pandas as pd
+
+    stamp = pd.Timestamp(date).normalize()
+    if precision == "day":
+        return stamp
+    if precision == "month":
+        return (stamp + pd.offsets.MonthEnd(0)).normalize()
+    if precision == "year":
+        return pd.Timestamp(year=stamp.year, month=12, day=31)
+    raise ValueError(f"{precision!r} is not one of {', '.join(PRECISIONS)}")
+
+
+def _date_text(stamp, precision: str) -> str:
+    """A date written only as precisely as its source gives it: 2013-07-25, 2013-07 or 2013."""
+    import pandas as pd
+
+    return pd.Timestamp(stamp).strftime({"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[precision])
+
+
+def date_text(stamp, precision: str) -> str:
+    """A date written only as precisely as its source gives it: 2013-07-25, 2013-07 or 2013."""
+    return _date_text(stamp, precision)
+
+
 def upgrades(folder: Path | str | None = None):
-    """Every level each partner reached and since when, one row per step (long format).
+    """Every step each partner took and since when, one row per step (the rows of `partnerships.csv`).
 
     Columns: partner, level (one of LEVELS), named (as the source names it, e.g. 'extensive
-    strategic partnership'), rank (1 comprehensive, 2 strategic, 3 comprehensive strategic), since,
-    date_precision, current (the partner's level today), source (the partner's row's sources).
+    strategic partnership'; the level where the source gives no other name), rank (1 comprehensive,
+    2 strategic, 3 comprehensive strategic), since (the date as given: a `YYYY-MM` date is the first of
+    the month, a `YYYY` date 1 January), date_precision, current (the partner's latest step), source
+    (the step's own sources), counted_from (the last day the step can have been agreed: `since` for a
+    day, the month's last day, 31 December for a year; `level_on` counts a step from then), note.
     """
     import pandas as pd
 
-    rows = []
-    for rec in partnerships(folder).itertuples(index=False):
-        for tier, named, date, precision in parse_earlier_levels(rec.earlier_levels):
-            rows.append((rec.partner, tier, named, date, precision, False, rec.source))
-        rows.append((rec.partner, rec.level, rec.level, rec.date.date(), rec.date_precision, True, rec.source))
-    frame = pd.DataFrame(rows, columns=["partner", "level", "named", "since", "date_precision", "current", "source"])
+    steps = load("partnerships", folder).sort_values(["partner", "date"], kind="stable")
+    frame = pd.DataFrame({
+        "partner": steps["partner"], "level": steps["level"],
+        "named": [n or lv for n, lv in zip(steps["named"], steps["level"])],
+        "since": steps["date"], "date_precision": steps["date_precision"],
+        "current": ~steps["partner"].duplicated(keep="last"), "source": steps["source"]})
     frame.insert(3, "rank", frame["level"].map(lambda lv: LEVELS.index(lv) + 1).astype("int64"))
-    frame["since"] = pd.to_datetime(frame["since"])
-    return frame.sort_values(["partner", "since"], kind="stable").reset_index(drop=True)
+    frame["counted_from"] = [period_end(d, p) for d, p in zip(frame["since"], frame["date_precision"])]
+    frame["counted_from"] = pd.to_datetime(frame["counted_from"])
+    frame["note"] = steps["note"].to_numpy()
+    return frame.reset_index(drop=True)
+
+
+def _counted_from(steps):
+    """`steps["counted_from"]`, computed from since and date_precision when a table lacks it."""
+    import pandas as pd
+
+    if "counted_from" in steps.columns:
+        return pd.to_datetime(steps["counted_from"])
+    precision = steps["date_precision"] if "date_precision" in steps.columns else pd.Series("day", index=steps.index)
+    return pd.to_datetime(pd.Series([period_end(d, p) for d, p in zip(steps["since"], precision)],
+                                    index=steps.index))
 
 
 def level_on(date, folder: Path | str | None = None, steps=None):
     """Each partner's level on `date` (partners with no partnership yet are left out).
 
-    `steps` is an `upgrades()` table to use instead of the course's (tests pass small ones).
+    A step counts from the last day its date can stand for (`counted_from`): a step known to the day
+    from that day, one known to the month from the month's last day, one known only to the year from
+    31 December. So no month is credited with a step that may not yet have happened; `pending_on`
+    lists the steps that may or may not have happened by `date`.
+
+    `steps` is an `upgrades()` table to use instead of the course's (tests pass small ones; a table
+    without `counted_from` has it computed from `since` and `date_precision`).
     """
     import pandas as pd
 
     steps = upgrades(folder) if steps is None else steps
-    steps = steps[steps["since"] <= pd.Timestamp(date)].sort_values("since", kind="stable")
+    counted = _counted_from(steps)
+    steps = steps[counted <= pd.Timestamp(date)].sort_values("since", kind="stable")
     return steps.groupby("partner", sort=True).tail(1).sort_values("partner").reset_index(drop=True)
+
+
+def pending_on(date, folder: Path | str | None = None, steps=None):
+    """Steps whose date, as precisely as the sources give it, takes in `date`, but which `level_on` does
+    not count yet: e.g. on 31 July 2007 a step known only as '2007'. One row per step (upgrades() columns)."""
+    import pandas as pd
+
+    steps = upgrades(folder) if steps is None else steps
+    stamp = pd.Timestamp(date)
+    counted = _counted_from(steps)
+    mask = (pd.to_datetime(steps["since"]) <= stamp) & (counted > stamp)
+    return steps[mask].sort_values(["since", "partner"], kind="stable").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- captions
@@ -406,4 +477,5 @@ def source_note(codes: str | Iterable[str], folder: Path | str | None = None) ->
 
 
 __all__ = ["LEVELS", "TABLES", "load", "validate_all", "clear_cache", "sources", "partnerships", "milestones",
-           "counts", "glossary", "indicators", "upgrades", "level_on", "source_note", "parse_date"]
+           "counts", "glossary", "indicators", "upgrades", "level_on", "pending_on", "period_end", "date_text",
+           "source_note", "parse_date"]

@@ -107,9 +107,10 @@ def ladder_frame(upgrades=None, as_of=None):
     rows = []
     for partner, group in steps.groupby("partner", sort=False):
         records = list(group.itertuples(index=False))
+        start_of = lambda r: getattr(r, "counted_from", r.since)  # noqa: E731 (a month/year step counts from its end)
         for i, rec in enumerate(records):
-            end = records[i + 1].since if i + 1 < len(records) else as_of
-            rows.append({"partner": partner, "level": rec.level, "named": rec.named, "start": rec.since,
+            end = start_of(records[i + 1]) if i + 1 < len(records) else as_of
+            rows.append({"partner": partner, "level": rec.level, "named": rec.named, "start": start_of(rec),
                          "end": end, "date_precision": rec.date_precision, "source": rec.source})
     frame = pd.DataFrame(rows)
     first = frame.groupby("partner")["start"].min().sort_values(kind="stable")
@@ -265,11 +266,18 @@ def years_chart():
     )
 
 
+# Sources the notebook's text cites as [CODE] for outside facts that are not rows of a chart: the offices
+# behind the reading's byline (its date) and Resolution 8's partners and objects of struggle.
+CONTEXT_SOURCES = ("G45", "G46", "G47", "G32", "G6")
+
+
 def data_references_markdown() -> str:
-    """The data sources of the notebook's charts, one line each, from `course/data/sources.csv`."""
+    """The sources of the notebook's charts and of the outside facts its text cites, one line each, from
+    `course/data/sources.csv`."""
     from . import data
 
-    codes = list(dict.fromkeys(c for cell in data.partnerships()["source"] for c in data.split_source(cell)))
+    cells = list(data.partnerships()["source"]) + list(CONTEXT_SOURCES)
+    codes = list(dict.fromkeys(c for cell in cells for c in data.split_source(cell)))
     table = data.sources().set_index("code")
     return "\n".join(f"- [{c}] {table.at[c, 'title']}. {table.at[c, 'where']}." for c in codes)
 

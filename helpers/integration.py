@@ -6,7 +6,7 @@ data (`course/data/`), so that a student can check them:
 
     from helpers import integration
     integration.exports_chart()          # exports 1995-2024 against the integration milestones
-    integration.fdi_chart()              # FDI registered and disbursed, 2022-2024
+    integration.fdi_chart()              # FDI registered and disbursed, the years the data have
     integration.fta_chart()              # how many free-trade agreements, as sources count them
     integration.claim_checks()           # the reading's figures beside the data's (a table)
     integration.period_summary(1995, 2017)   # the explorer's logic: a pure function
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 from . import data
 
@@ -155,29 +156,44 @@ def claim_checks(indicators=None, milestones=None, partners_on_date=None):
         "data": f"{y95['value']:g} ({y95['status']})", "source": y95["source"],
         "verdict": ("cannot be checked with the course data: its only source is the reading itself"
                     if only_reading_sources(y95["source"]) else
-                    ("agrees" if y95["value"] == 5 else f"the data give {y95['value']:g}")),
+                    "agrees" if y95["value"] == 5 else
+                    (f"agrees after rounding to the nearest billion: the data give {y95['value']:g}, "
+                     f"which the reading rounds down by {(y95['value'] - 5) / y95['value']:.0%}")
+                    if round(y95["value"]) == 5 else f"the data give {y95['value']:g}"),
     })
     ratio = times_larger(y17["value"], y95["value"])
+    rounded = times_larger(214, 5)
     rows.append({
         "claim": "2017 exports were 40 times those of 1995", "cite": "[hien2018 ¶15]", "reading": "40",
-        "data": f"{ratio:.1f} (213.77 / 5)" if y17["value"] == 213.77 and y95["value"] == 5
-        else f"{ratio:.1f}",
+        "data": f"{ratio:.1f} ({y17['value']:g} / {y95['value']:g})",
         "source": "; ".join(dict.fromkeys(data.split_source(y17["source"]) + data.split_source(y95["source"]))),
-        "verdict": (f"the data give {ratio:.1f} times, so '40 times' understates the growth a little; "
-                    "and the 1995 figure itself comes only from the reading"),
+        "verdict": (("agrees after rounding" if abs(ratio - 40) < 1 else f"the data give {ratio:.1f} times")
+                    + (f": the data give {ratio:.1f} times, so '40 times' is a slight round-up; dividing the "
+                       f"reading's own rounded figures (214 / 5) would give {rounded:.1f}, because '$5 billion' "
+                       "is itself rounded down" if abs(ratio - 40) < 1 and ratio < 40 else "")
+                    + ("; the 1995 figure comes only from the reading, so this check is not independent"
+                       if only_reading_sources(y95["source"]) else "")),
     })
     avg = ind[ind["indicator"].str.startswith("FDI average")]
-    later = ind[ind["indicator"].isin(FDI)]
+    later = ind[ind["indicator"].isin(FDI)].sort_values(["year", "indicator"])
+    before = later[later["year"] <= int(PUBLISHED[:4])]
     later_text = ", ".join(f"{r.indicator.split()[1]} {r.year}: {r.value:g}" for r in later.itertuples())
+    before_text = ", ".join(f"{r.indicator.split()[1]} {r.year}: {r.value:g}" for r in before.itertuples())
+    if len(avg) and len(before):
+        verdict = (f"does not fit the latest years before the article ({before_text}): 'almost 11 a year' is below "
+                   "both measures; it may average an earlier or longer period, which the reading does not name")
+    elif len(avg) and only_reading_sources(avg.iloc[0]["source"]):
+        verdict = ("cannot be checked with the course data: the reading does not say whether it means registered or "
+                   f"disbursed FDI, nor which years; the data's FDI figures are for later years ({later_text})")
+    else:
+        verdict = "compare the figures"
     rows.append({
         "claim": "FDI averages almost US$11 billion a year in recent years", "cite": "[hien2018 ¶15]",
         "reading": "almost 11 a year",
-        "data": (f"{avg.iloc[0]['value']:g} ({avg.iloc[0]['status']})" if len(avg) else "no row"),
-        "source": "; ".join(dict.fromkeys([t for s in list(avg["source"]) + list(later["source"])
-                                           for t in data.split_source(s)])),
-        "verdict": ("cannot be checked with the course data: the average's only source is the reading; "
-                    f"the data's FDI figures are for later years ({later_text}) and are not the same measure"
-                    if len(avg) and only_reading_sources(avg.iloc[0]["source"]) else "compare the figures"),
+        "data": (f"{avg.iloc[0]['value']:g} ({avg.iloc[0]['status']}); " if len(avg) else "") + (before_text or later_text),
+        "source": "; ".join(dict.fromkeys([t for s_ in list(avg["source"]) + list((before if len(before) else later)["source"])
+                                           for t in data.split_source(s_)])),
+        "verdict": verdict,
     })
     for claim, cite, reading, event in (
         ("Vietnam joined the WTO in 2007", "[hien2018 ¶15]", "2007", "WTO accession"),
@@ -190,6 +206,52 @@ def claim_checks(indicators=None, milestones=None, partners_on_date=None):
         rows.append({"claim": claim, "cite": cite, "reading": reading, "data": when, "source": m["source"],
                      "verdict": "agrees" if shown == reading or str(m["date"].year) == reading else
                      f"the data give {when}"})
+    try:
+        eu = _row(mil, event="EVFTA signed")
+        rows.append({
+            "claim": "Vietnam had signed an FTA with the EU (by 2018)", "cite": "[hien2018 ¶15]", "reading": "signed",
+            "data": f"signed {eu['date']:%Y-%m-%d}", "source": eu["source"],
+            "verdict": ("disagrees: the EU agreement was signed after the article (September 2018); the reading "
+                        "counts an agreement under negotiation as signed"
+                        if eu["date"] > pd.Timestamp(PUBLISHED) else "agrees"),
+        })
+    except KeyError:
+        pass
+    signed_before = mil[(mil["category"] == "trade agreement") & (mil["date"] <= pd.Timestamp(PUBLISHED))]
+    listed = re.compile(r"\b(ASEAN|Japan|Chile|EU|EVFTA|Korea|BTA|TPP)\b")  # named, not an FTA, or superseded
+    missing = [r for r in signed_before.itertuples() if not listed.search(r.event)]
+    if missing:
+        rows.append({
+            "claim": "The FTAs listed (ASEAN, Japan, Chile, the EU, South Korea) are those Vietnam had signed",
+            "cite": "[hien2018 ¶15]", "reading": "5 partners named",
+            "data": "; ".join(f"{short_label(r.event)} signed {r.date:%Y-%m-%d}" for r in missing),
+            "source": "; ".join(dict.fromkeys(t for r in missing for t in data.split_source(r.source))),
+            "verdict": ("incomplete: the list leaves out agreements signed before the article (its next sentence "
+                        "speaks of 'the signing and upcoming implementation of new generation FTAs', which may "
+                        "allude to the CPTPP without naming it)"),
+        })
+    try:
+        ip = _row(mil, event="Interpol membership")
+        rows.append({
+            "claim": "Vietnam has been a member of Interpol since 1990", "cite": "[hien2018 ¶20]", "reading": "1990",
+            "data": str(ip["date"].year), "source": ip["source"],
+            "verdict": ("agrees" if ip["date"].year == 1990 else
+                        f"disagrees by {ip['date'].year - 1990} year{'s' if abs(ip['date'].year - 1990) != 1 else ''}: "
+                        f"Vietnamese official sources date membership to {ip['date'].year}"),
+        })
+    except KeyError:
+        pass
+    sea = mil[(mil["category"] == "South China Sea") & (mil["date"] <= pd.Timestamp(PUBLISHED))
+              & (mil["date"] >= pd.Timestamp("2011-01-01"))]
+    if len(sea):
+        rows.append({
+            "claim": "Independence, sovereignty, unity and territorial integrity have been maintained",
+            "cite": "[hien2018 ¶10]", "reading": "maintained",
+            "data": "; ".join(f"{r.event} ({data.date_text(r.date, r.date_precision)})" for r in sea.itertuples()),
+            "source": "; ".join(dict.fromkeys(t for s_ in sea["source"] for t in data.split_source(s_))),
+            "verdict": ("contested: a political judgement, not a figure; the data show disputes at sea in the "
+                        "years the article reviews, which it does not mention"),
+        })
     levels = on_date.groupby("level").size().to_dict()
     strategic = levels.get("strategic partnership", 0) + levels.get("comprehensive strategic partnership", 0)
     comprehensive = levels.get("comprehensive partnership", 0)
@@ -200,14 +262,17 @@ def claim_checks(indicators=None, milestones=None, partners_on_date=None):
         "data": (f"{strategic} partners at strategic level or above on {PUBLISHED} "
                  f"({levels.get('comprehensive strategic partnership', 0)} of them comprehensive strategic)"),
         "source": sources,
-        "verdict": ("agrees, if the reading's 16 include the comprehensive strategic partners (it does not say)"
+        "verdict": (f"agrees, counting the {levels.get('comprehensive strategic partnership', 0)} comprehensive "
+                    f"strategic partners among the 16 ({levels.get('comprehensive strategic partnership', 0)} + "
+                    f"{levels.get('strategic partnership', 0)} = 16 in the course table); without them the table "
+                    f"has {levels.get('strategic partnership', 0)}, so the data support the inclusive reading"
                     if strategic == 16 else f"the course table gives {strategic}; it is not a complete list"),
     })
     rows.append({
         "claim": "Comprehensive partnerships with 10 countries", "cite": "[hien2018 ¶9]", "reading": "10",
         "data": f"{comprehensive} listed on {PUBLISHED}", "source": sources,
-        "verdict": ("cannot be checked with the course data: its partnership table lists strategic partners, "
-                    "not every comprehensive partner"),
+        "verdict": ("cannot be checked with the course data: its partnership table lists only the "
+                    "comprehensive partners that later rose to strategic level or above"),
     })
     return pd.DataFrame(rows, columns=["claim", "cite", "reading", "data", "source", "verdict"])
 
@@ -245,6 +310,7 @@ def exports_chart(indicators=None, milestones=None):
 
     ex = exports(indicators)
     ms = integration_milestones(milestones=milestones)
+    ms = ms[ms["x"] >= 1994].reset_index(drop=True)  # the chart's years; earlier steps are in the explorer
     ex = ex.assign(figure=ex["value"].map(lambda v: f"{v:g}"))
     top = math.ceil(ex["value"].max() / 50) * 50 + 20
     ms = ms.assign(when=ms["date"].dt.strftime("%Y-%m-%d"), late=ms["x"] >= 2012)
@@ -282,7 +348,10 @@ def exports_chart(indicators=None, milestones=None):
         f"A line chart of Vietnam's merchandise exports from {first['year']} to {last['year']}, in billions of "
         f"US dollars: from {first['value']:g} ({first['status']}) to {last['value']:g} ({last['status']}). "
         f"{len(provisional)} of the {len(ex)} points are not final reported figures; each point's shape and "
-        f"colour give its status. Dashed vertical lines mark {', '.join(ms['label'])}."
+        f"colour give its status. Dashed vertical lines mark {', '.join(ms['label'])}, each at the day it was "
+        "signed or joined; trade agreements entered into force later (see each line's detail). The series has "
+        "gaps between its years: a year in which exports fell may lie between two points (the 2009 figure is "
+        "below the trend)."
     )
     sources = list(ex["source"]) + list(ms["source"])
     return charts.finish(chart, title="Exports against the milestones of integration, "
@@ -310,11 +379,12 @@ def fdi_chart(indicators=None):
     parts = []
     for year, rows in frame.groupby("year"):
         got = dict(zip(rows["kind"], rows["value"]))
-        parts.append(f"{year}: registered {got.get('registered', float('nan')):g}, "
-                     f"disbursed {got.get('disbursed', float('nan')):g}")
+        parts.append(f"{year}: " + ", ".join(f"{kind} {got[kind]:g}" if kind in got else f"{kind}: no figure"
+                                             for kind in ("registered", "disbursed")))
     description = ("Grouped bars of foreign direct investment into Vietnam, in billions of US dollars, "
-                   "registered (pledged) beside disbursed (actually spent) each year. " + "; ".join(parts) +
-                   ". Disbursed investment is well below registered investment every year.")
+                   "registered (pledged) beside disbursed (actually spent) in the years the data have. "
+                   + "; ".join(parts) + ". Disbursed investment is well below registered investment in every "
+                   "year with both figures.")
     years = f"{frame['year'].min()}–{frame['year'].max()}"
     return charts.finish(chart, title=f"FDI registered and disbursed, {years}", description=description,
                          source=data.source_note(list(frame["source"])))

@@ -43,7 +43,8 @@ READING_DATE = dt.date(2022, 5, 12)
 SEA Games on 12 May 2022 [yu2022 ¶1]. What happened after it, the author could not know."""
 
 CONGRESS_DATE = dt.date(2021, 2, 1)
-"""The 13th Party Congress, which the reading dates to February 2021 [yu2022 ¶1]."""
+"""The closing day of the 13th Party Congress, which met from 25 January to 1 February 2021 (source M74;
+the milestones table has it); the reading dates it to February 2021 [yu2022 ¶1]."""
 
 READING_CITE = "yu2022 ¶1"
 
@@ -113,10 +114,12 @@ def p5_at_level(date, level: str = CSP) -> list[str]:
 
 
 def new_at_top(start, end) -> list[str]:
-    """Partners that reached the top level after `start` and on or before `end`, in date order."""
+    """Partners that reached the top level after `start` and on or before `end`, in date order
+    (a step known only to the month or the year counts from the end of it, as in `data.level_on`)."""
     steps = data.upgrades()
-    mask = (steps["level"] == CSP) & (steps["since"] > pd.Timestamp(start)) & (steps["since"] <= pd.Timestamp(end))
-    return list(steps.loc[mask].sort_values("since", kind="stable")["partner"])
+    when = steps["counted_from"]
+    mask = (steps["level"] == CSP) & (when > pd.Timestamp(start)) & (when <= pd.Timestamp(end))
+    return list(steps.loc[mask].sort_values("counted_from", kind="stable")["partner"])
 
 
 def explorer_months(start: str = "2000-01", end: str | None = None) -> list[str]:
@@ -147,6 +150,7 @@ def explorer_html(month) -> str:
                 f"{'s' if len(after) != 1 else ''} reached the top level since then"
                 + (f" ({html.escape(', '.join(after))})" if after else "") + ".")
     parts.append(f"<p><i>This month is {when}</i></p>")
+    pending = data.pending_on(date)
     if table.empty:
         parts.append("<p>No partnership in the course table yet.</p>")
     else:
@@ -158,6 +162,14 @@ def explorer_html(month) -> str:
             for r in table.itertuples())
         parts.append("<table><thead><tr><th>partner</th><th>level</th><th>since</th></tr></thead>"
                      f"<tbody>{rows}</tbody></table>")
+    if not pending.empty:
+        items = "".join(
+            "<li>{}: {}, agreed {} (the source gives only the {}); not counted above, because it may not "
+            "have happened yet by this date: the course counts it from {}.</li>".format(
+                html.escape(r.partner), html.escape(r.named), html.escape(_when_text(r.since, r.date_precision)),
+                html.escape(r.date_precision), html.escape(f"{r.counted_from.day} {r.counted_from:%B %Y}"))
+            for r in pending.itertuples())
+        parts.append(f"<p>Not yet counted, because its date is known only to the month or the year:</p><ul>{items}</ul>")
     parts.append("<p><small>The course table lists the comprehensive strategic partners and the strategic "
                  "partners whose dates the sources confirm, not every strategic or comprehensive partner "
                  "(see course/data/README.md).</small></p>")
@@ -166,7 +178,17 @@ def explorer_html(month) -> str:
 
 def _date_text(stamp, precision: str) -> str:
     """A date written only as precisely as its source gives it."""
-    return stamp.strftime({"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[precision])
+    return data.date_text(stamp, precision)
+
+
+def _when_text(stamp, precision: str) -> str:
+    """'on 25 July 2013', 'in June 2013', 'some time in 2007'."""
+    stamp = pd.Timestamp(stamp)
+    if precision == "day":
+        return f"on {stamp.day} {stamp:%B %Y}"
+    if precision == "month":
+        return f"in {stamp:%B %Y}"
+    return f"some time in {stamp.year}"
 
 
 def partnership_explorer(initial: str = "2022-05"):
@@ -214,18 +236,29 @@ def _markers(y_top: str | None = None):
 
 
 def ladder_frame() -> pd.DataFrame:
-    """The ladder chart's data: every step (from `data.upgrades`) with a partner order and an end."""
+    """The ladder chart's data: every step (from `data.upgrades`) with a partner order, where its bar
+    starts (`start`: the day the step counts from, `counted_from`), where it ends (`until`: the next
+    step's start, or the latest date in the data), and the date as written in the source (`when`).
+    A step known only to the month or the year keeps `since` (the first day of that month or year), so
+    the chart can draw its whole month or year as a span instead of a point on its first day."""
     steps = data.upgrades()
-    latest = steps["since"].max()
+    steps["start"] = steps["counted_from"]
+    latest = steps["start"].max()
     steps = steps.sort_values(["partner", "since"], kind="stable")
-    steps["until"] = steps.groupby("partner")["since"].shift(-1).fillna(latest)
+    steps["until"] = steps.groupby("partner")["start"].shift(-1).fillna(latest)
     first = steps.groupby("partner")["since"].min().sort_values(kind="stable")
     steps["first"] = steps["partner"].map(first)
+    steps["when"] = [_date_text(d, p) for d, p in zip(steps["since"], steps["date_precision"])]
+    steps["exact"] = steps["date_precision"] == "day"
     return steps.sort_values(["first", "partner", "since"], kind="stable").reset_index(drop=True)
 
 
 def partnership_ladder():
-    """Chart: each partner's steps up the ladder of partnership, coloured by level."""
+    """Chart: each partner's steps up the ladder of partnership, coloured by level.
+
+    A step known to the day is a dot on that day; a step known only to the month or the year is a
+    hollow bracket over that whole month or year (not a dot on its first day), and its bar starts at
+    the end of it, when `data.level_on` starts counting it."""
     import altair as alt
 
     from .charts import finish
@@ -234,25 +267,37 @@ def partnership_ladder():
     order = list(dict.fromkeys(frame["partner"]))
     y = alt.Y("partner:N", sort=order, title=None)
     colour = alt.Color("level:N", scale=_colour_scale(), title="level", legend=alt.Legend(labelLimit=320))
+    tooltip = [alt.Tooltip("partner:N"), alt.Tooltip("named:N", title="level as named"),
+               alt.Tooltip("when:N", title="date, as the source gives it"),
+               alt.Tooltip("date_precision:N", title="date given to the")]
     base = alt.Chart(frame)
     bars = base.mark_rule(strokeWidth=6, opacity=0.55).encode(
-        x=alt.X("since:T", title="year"), x2="until:T", y=y, color=colour)
-    points = base.mark_point(filled=True, size=60, opacity=1).encode(
-        x="since:T", y=y, color=colour,
-        tooltip=[alt.Tooltip("partner:N"), alt.Tooltip("named:N", title="level as named"),
-                 alt.Tooltip("since:T", title="since", format="%Y-%m-%d"),
-                 alt.Tooltip("date_precision:N", title="date given to the")])
-    chart = alt.layer(bars, points, _markers()).properties(width=560, height=430)
+        x=alt.X("start:T", title="year"), x2="until:T", y=y, color=colour)
+    points = base.transform_filter("datum.exact").mark_point(filled=True, size=60, opacity=1).encode(
+        x="start:T", y=y, color=colour, tooltip=tooltip)
+    spans = base.transform_filter("!datum.exact").mark_tick(thickness=2, size=14, opacity=1).encode(
+        x="since:T", y=y, color=colour, tooltip=tooltip)
+    span_ends = base.transform_filter("!datum.exact").mark_tick(thickness=2, size=14, opacity=1).encode(
+        x="start:T", y=y, color=colour, tooltip=tooltip)
+    span_rules = base.transform_filter("!datum.exact").mark_rule(strokeWidth=2, strokeDash=[2, 2]).encode(
+        x="since:T", x2="start:T", y=y, color=colour, tooltip=tooltip)
+    chart = alt.layer(bars, span_rules, spans, span_ends, points, _markers()).properties(width=560, height=470)
+    inexact = frame[~frame["exact"]]
+    inexact_text = "; ".join(f"{r.partner} {r.when}" for r in inexact.itertuples())
     return finish(
         chart,
         title="Vietnam's partnerships, step by step",
-        description=("A timeline with one row per partner in the course table, oldest partnership at the "
-                     "top. Each dot is a step up: the colour gives the level (comprehensive, strategic, "
-                     "comprehensive strategic partnership) and the bar runs until the next step or the "
-                     "latest date in the data. Dashed lines mark the 13th Party Congress (February 2021, "
-                     "as the reading dates it) and the latest event the reading mentions (12 May 2022). "
-                     "Three partners were at the top level before the reading (China 2008, Russia 2012, "
-                     "India 2016); eleven joined them between December 2022 and October 2025."),
+        description=(f"A timeline with one row per partner in the course table ({len(order)} partners, "
+                     f"{len(frame)} steps), oldest partnership at the top. Each dot is a step up on the day "
+                     "it was agreed: the colour gives the level (comprehensive, strategic, comprehensive "
+                     "strategic partnership) and the bar runs until the next step or the latest date in the "
+                     "data. A step whose source gives only the month or the year is drawn as a dashed "
+                     "bracket over that whole month or year, and its bar starts at the end of it"
+                     + (f" ({inexact_text})" if inexact_text else "") + ". Dashed lines mark the 13th "
+                     "Party Congress (25 January to 1 February 2021) and the latest event the reading "
+                     "mentions (12 May 2022). Three partners were at the top level before the reading "
+                     "(China 2008, Russia 2012, India 2016); eleven joined them between December 2022 and "
+                     "October 2025."),
         source=data.source_note(list(frame["source"]) + [READING_CITE]),
     )
 
@@ -260,8 +305,8 @@ def partnership_ladder():
 def top_tier_frame() -> tuple[pd.DataFrame, pd.DataFrame]:
     """(running count of comprehensive strategic partners from the course table, counts stated by sources)."""
     steps = data.upgrades()
-    top = steps[steps["level"] == CSP].sort_values("since", kind="stable").reset_index(drop=True)
-    running = pd.DataFrame({"date": top["since"], "count": range(1, len(top) + 1),
+    top = steps[steps["level"] == CSP].sort_values("counted_from", kind="stable").reset_index(drop=True)
+    running = pd.DataFrame({"date": top["counted_from"], "count": range(1, len(top) + 1),
                             "partner": top["partner"], "series": "course table (partnerships.csv)"})
     start = pd.DataFrame({"date": [pd.Timestamp("2005-01-01")], "count": [0], "partner": [""],
                           "series": ["course table (partnerships.csv)"]})
@@ -308,6 +353,30 @@ def top_tier_count():
     )
 
 
+def milestones_of(category: str) -> pd.DataFrame:
+    """The milestones of one category, oldest first: date (written as precisely as the source gives
+    it), event, what happened (detail), note and source. Used for the South China Sea record and the
+    UN votes on Ukraine."""
+    frame = data.milestones()
+    if category not in data.CATEGORIES:
+        raise KeyError(f"no milestone category {category!r}; categories are: {', '.join(data.CATEGORIES)}")
+    frame = frame[frame["category"] == category]
+    return pd.DataFrame({"date": [data.date_text(d, p) for d, p in zip(frame["date"], frame["date_precision"])],
+                         "event": frame["event"], "what happened": frame["detail"].fillna(""),
+                         "note": frame["note"].fillna(""), "source": frame["source"]}).reset_index(drop=True)
+
+
+def sea_record() -> pd.DataFrame:
+    """The South China Sea events behind Yu's "occasional maritime frictions" [yu2022 ¶18]."""
+    return milestones_of("South China Sea")
+
+
+def un_votes() -> pd.DataFrame:
+    """Vietnam's votes in the UN General Assembly on the war in Ukraine, 2022: what the reading, which
+    reports only statements [yu2022 ¶17], leaves out."""
+    return milestones_of("UN vote")
+
+
 def agreements_table() -> pd.DataFrame:
     """The trade agreements in the milestones table, with when they entered into force and sources."""
     frame = data.milestones()
@@ -328,26 +397,39 @@ def milestone_timeline():
 
     frame = data.milestones()
     frame["detail"] = frame["detail"].fillna("")
-    chart_points = alt.Chart(frame).mark_point(filled=True, size=90, opacity=0.85).encode(
-        x=alt.X("date:T", title="year"),
-        y=alt.Y("category:N", title=None, sort=list(data.CATEGORIES)),
-        color=alt.Color("category:N", legend=None),
-        tooltip=[alt.Tooltip("event:N"), alt.Tooltip("date:T", format="%Y-%m-%d"),
-                 alt.Tooltip("date_precision:N", title="date given to the"), alt.Tooltip("detail:N")])
-    chart = alt.layer(chart_points, _markers()).properties(width=560, height=260)
+    frame["end"] = [data.period_end(d, p) for d, p in zip(frame["date"], frame["date_precision"])]
+    frame["when"] = [data.date_text(d, p) for d, p in zip(frame["date"], frame["date_precision"])]
+    frame["exact"] = frame["date_precision"] == "day"
+    y = alt.Y("category:N", title=None, sort=list(data.CATEGORIES))
+    colour = alt.Color("category:N", legend=None)
+    tooltip = [alt.Tooltip("event:N"), alt.Tooltip("when:N", title="date, as the source gives it"),
+               alt.Tooltip("date_precision:N", title="date given to the"), alt.Tooltip("detail:N")]
+    base = alt.Chart(frame)
+    points = base.transform_filter("datum.exact").mark_point(filled=True, size=90, opacity=0.85).encode(
+        x=alt.X("date:T", title="year"), y=y, color=colour, tooltip=tooltip)
+    # a date known only to the month or the year is a bracket over that month or year, not a point on its first day
+    spans = base.transform_filter("!datum.exact").mark_rule(strokeWidth=3, opacity=0.85).encode(
+        x="date:T", x2="end:T", y=y, color=colour, tooltip=tooltip)
+    starts = base.transform_filter("!datum.exact").mark_tick(thickness=2, size=14).encode(
+        x="date:T", y=y, color=colour, tooltip=tooltip)
+    ends = base.transform_filter("!datum.exact").mark_tick(thickness=2, size=14).encode(
+        x="end:T", y=y, color=colour, tooltip=tooltip)
+    chart = alt.layer(spans, starts, ends, points, _markers()).properties(width=560, height=300)
     return finish(
         chart,
         title="Milestones of integration, and where the reading stands",
-        description=("A timeline of milestones from 1991 to 2022 in six rows: normalisation (China 1991, "
-                     "the United States 1995), multilateral membership (ASEAN 1995, APEC 1998, WTO 2007), "
-                     "trade agreements (CPTPP 2018, EVFTA 2019, RCEP and UKVFTA 2020), UN roles, Party "
-                     "policy (Resolution 22 on international integration, 2013) and hosting and chairing. "
-                     "Every trade agreement the reading names was signed before it was written. Dashed "
-                     "lines mark the 13th Party Congress and the latest event the reading mentions."),
+        description=(f"A timeline of milestones from {frame['date'].min().year} to {frame['date'].max().year} in "
+                     f"{frame['category'].nunique()} rows, one per category ({', '.join(dict.fromkeys(c for c in data.CATEGORIES if c in set(frame['category'])))}): "
+                     "among them normalisation with China (1991) and the United States (1995), ASEAN (1995), "
+                     "the WTO (2007), the trade agreements, Party policy (Resolution 8, 2003; Resolution 22, "
+                     "2013), the South China Sea record and the UN votes on Ukraine in 2022. A date known "
+                     "to the day is a dot; a date known only to the month or the year is a bracket over "
+                     "that whole month or year. Dashed lines mark the 13th Party Congress and the latest event the "
+                     "reading mentions."),
         source=data.source_note(list(frame["source"]) + [READING_CITE]),
     )
 
 
-__all__ = ["KEY_TERMS", "data_sources", "P5", "CSP", "READING_DATE", "levels_on", "level_counts", "p5_at_level", "new_at_top",
+__all__ = ["KEY_TERMS", "data_sources", "P5", "CSP", "READING_DATE", "levels_on", "milestones_of", "sea_record", "un_votes", "level_counts", "p5_at_level", "new_at_top",
            "explorer_months", "explorer_html", "partnership_explorer", "partnership_ladder",
            "top_tier_count", "milestone_timeline", "agreements_table", "ladder_frame", "top_tier_frame", "month_end"]

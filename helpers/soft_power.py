@@ -264,9 +264,10 @@ def partners_chart():
 
 
 # Sources the notebook's text cites as [CODE] for outside facts that are not rows of a chart: Nye in his own
-# words, the speakers' offices, Palmerston's office in 1848, the index's method, what the 2016 report leaves out.
+# words, the speakers' offices, Palmerston's office in 1848, the index's method, what the 2016 report leaves out,
+# the years of "taking sides".
 CONTEXT_SOURCES = ("G39", "G40", "G33", "G35", "G36", "G38", "G37", "G31", "G30", "G6", "G5", "G34", "P31", "P34",
-                   "P33", "P32", "G32", "G3", "G41", "G42", "G43", "G44")
+                   "P33", "P32", "G32", "G3", "G41", "G42", "G43", "G44", "G46", "G48", "G49", "G50")
 
 
 def data_sources():

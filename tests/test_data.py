@@ -28,8 +28,9 @@ def _fresh_cache():
 def test_every_table_loads_and_validates():
     sizes = data.validate_all()
     glossary = sizes.pop("glossary")
-    assert sizes == {"sources": 98, "partnerships": 22, "milestones": 18, "indicators": 29,
-                     "counts": 12}
+    assert sizes == {"sources": 160, "partnerships": 40, "milestones": 32, "indicators": 35,
+                     "counts": 12}  # partnerships: one row per step
+    assert len(data.partnerships()) == 22  # partners
     assert glossary >= 15  # the fact base's 15 terms, plus the notebooks' key terms
 
 
@@ -77,26 +78,101 @@ def test_first_csp_is_china():
 def test_united_states_upgraded_straight_from_comprehensive_partnership():
     us = data.upgrades().query("partner == 'United States'")
     assert list(us["level"]) == ["comprehensive partnership", "comprehensive strategic partnership"]
-    assert list(us["since"].dt.year) == [2013, 2023]
-    assert us["since"].iloc[-1] == pd.Timestamp("2023-09-10")
+    assert list(us["since"]) == [pd.Timestamp("2013-07-25"), pd.Timestamp("2023-09-10")]
+    assert list(us["date_precision"]) == ["day", "day"]
     assert list(us["rank"]) == [1, 3]
 
 
 def test_japan_keeps_the_extensive_strategic_step_as_named():
     jp = data.upgrades().query("partner == 'Japan'")
-    assert list(jp["named"]) == ["strategic partnership", "extensive strategic partnership",
-                                 "comprehensive strategic partnership"]
+    assert list(jp["named"]) == ["strategic partnership for peace and prosperity in Asia",
+                                 "extensive strategic partnership", "comprehensive strategic partnership"]
     assert list(jp["rank"]) == [2, 2, 3]
+    assert list(jp["since"]) == [pd.Timestamp("2009-04-20"), pd.Timestamp("2014-03-18"), pd.Timestamp("2023-11-27")]
 
 
 def test_upgrades_long_format():
     up = data.upgrades()
-    assert list(up.columns) == ["partner", "level", "named", "rank", "since", "date_precision", "current", "source"]
-    assert len(up) == 36
+    assert list(up.columns) == ["partner", "level", "named", "rank", "since", "date_precision", "current", "source",
+                                "counted_from", "note"]
+    assert len(up) == 40
     # one current row per partner, and it is that partner's latest step
     assert up["current"].sum() == len(data.partnerships())
     latest = up.sort_values("since").groupby("partner").tail(1)
     assert latest["current"].all()
+
+
+def test_every_step_has_its_own_source_and_precision():
+    """No step may lose its source or its precision: the loader refuses such a row (see BAD below), and
+    every step of the real table carries both."""
+    up = data.upgrades()
+    assert up["source"].str.strip().ne("").all()
+    assert up["date_precision"].isin(data.PRECISIONS).all()
+    codes = set(data.sources()["code"])
+    for row in up.itertuples():
+        assert set(data.split_source(row.source)) <= codes, (row.partner, row.since)
+
+
+def test_steps_the_reviews_named_are_there_with_their_dates():
+    up = data.upgrades().set_index(["partner", "level"])
+    expected = {
+        ("Czech Republic", "strategic partnership"): ("2025-01-20", "day"),
+        ("Australia", "comprehensive partnership"): ("2009-09-07", "day"),
+        ("New Zealand", "comprehensive partnership"): ("2009-09-10", "day"),
+        ("Republic of Korea", "comprehensive partnership"): ("2001-08-23", "day"),
+        ("United States", "comprehensive partnership"): ("2013-07-25", "day"),
+        ("Australia", "strategic partnership"): ("2018-03-15", "day"),
+        ("France", "strategic partnership"): ("2013-09-25", "day"),
+        ("Singapore", "strategic partnership"): ("2013-09-11", "day"),
+        ("United Kingdom", "strategic partnership"): ("2010-09-08", "day"),
+        ("New Zealand", "strategic partnership"): ("2020-07-22", "day"),
+        ("Indonesia", "strategic partnership"): ("2013-06-01", "month"),
+        ("Brazil", "comprehensive partnership"): ("2007-01-01", "year"),
+    }
+    for key, (date, precision) in expected.items():
+        row = up.loc[key]
+        assert (row["since"], row["date_precision"]) == (pd.Timestamp(date), precision), key
+
+
+def test_a_step_counts_only_from_the_end_of_its_period():
+    # the US comprehensive partnership of 25 July 2013 is not there at the end of January 2013
+    jan = data.level_on("2013-01-31").set_index("partner")
+    assert "United States" not in jan.index
+    assert "France" not in jan.index and "Singapore" not in jan.index and "Indonesia" not in jan.index
+    assert data.level_on("2013-07-25").set_index("partner").loc["United States", "level"] == "comprehensive partnership"
+    # a month-precision step (Indonesia, June 2013) counts from 30 June, not 1 June
+    assert "Indonesia" not in set(data.level_on("2013-06-29")["partner"])
+    assert "Indonesia" in set(data.level_on("2013-06-30")["partner"])
+    assert "Indonesia" in set(data.pending_on("2013-06-15")["partner"])
+    # a year-precision step (Brazil, 2007) counts from 31 December 2007 and is pending before
+    assert "Brazil" not in set(data.level_on("2007-12-30")["partner"])
+    assert "Brazil" in set(data.level_on("2007-12-31")["partner"])
+    assert list(data.pending_on("2007-06-30")["partner"]) == ["Brazil"]
+    assert data.pending_on("2008-01-01").empty
+
+
+def test_period_end():
+    assert data.period_end("2013-01-01", "year") == pd.Timestamp("2013-12-31")
+    assert data.period_end("2012-02-01", "month") == pd.Timestamp("2012-02-29")
+    assert data.period_end("2013-07-25", "day") == pd.Timestamp("2013-07-25")
+    with pytest.raises(ValueError):
+        data.period_end("2013", "decade")
+
+
+def test_level_on_accepts_a_steps_table_without_counted_from():
+    steps = pd.DataFrame({"partner": ["A", "B"], "level": ["strategic partnership"] * 2,
+                          "since": pd.to_datetime(["2010-01-01", "2010-03-05"]), "date_precision": ["year", "day"]})
+    assert list(data.level_on("2010-06-30", steps=steps)["partner"]) == ["B"]
+    assert list(data.level_on("2010-12-31", steps=steps)["partner"]) == ["A", "B"]
+
+
+def test_partnerships_is_one_row_per_partner_derived_from_the_steps():
+    p = data.partnerships().set_index("partner")
+    assert p.loc["Republic of Korea", "steps"] == 3
+    assert p.loc["Republic of Korea", "earlier_levels"] == (
+        "comprehensive partnership in the 21st century 2001-08-23; strategic cooperative partnership 2009-10-21")
+    assert p.loc["China", "named"] == "comprehensive strategic cooperative partnership"
+    assert set(data.split_source(p.loc["Japan", "source"])) == {"S64", "S17", "S82", "S7"}
 
 
 def test_fourteen_csps_by_end_of_october_2025_agrees_with_the_count_table():
@@ -115,6 +191,7 @@ def test_october_2024_counts_agree_with_the_partnership_table():
     on = data.level_on("2024-10-31")
     assert (on["level"] == "comprehensive strategic partnership").sum() == 8
     assert on["level"].isin(["strategic partnership", "comprehensive strategic partnership"]).sum() == 18
+    assert (on["level"] == "comprehensive partnership").sum() == 1  # Brazil (New Zealand was strategic from 2020)
 
 
 def test_september_2023_count_disagreement_is_noted():
@@ -128,7 +205,7 @@ def test_september_2023_count_disagreement_is_noted():
 
 def test_exports_series():
     ex = data.indicators("merchandise exports")
-    assert list(ex["year"]) == [1995, 2000, 2005, 2010, 2015, 2017, 2019, 2020, 2022, 2024]
+    assert list(ex["year"]) == [1995, 2000, 2005, 2009, 2010, 2015, 2017, 2019, 2020, 2022, 2024]
     by_year = ex.set_index("year")
     assert by_year.loc[2017, "value"] == pytest.approx(213.77)
     assert by_year.loc[2024, "value"] == pytest.approx(405.53)
@@ -136,7 +213,16 @@ def test_exports_series():
     assert set(by_year.loc[[2000, 2010, 2022, 2024], "status"]) == {"preliminary"}
     assert "sources disagree" in by_year.loc[2017, "note"]
     assert "hien2018 ¶" in by_year.loc[2017, "source"]
-    assert ex["value"].is_monotonic_increasing
+    # 1995 has an independent source beside the reading, and the series shows a year exports fell
+    assert by_year.loc[1995, "value"] == pytest.approx(5.448) and "T60" in by_year.loc[1995, "source"]
+    assert "fell" in by_year.loc[2009, "note"] and by_year.loc[2009, "status"] == "estimate"
+
+
+def test_fdi_2023_uses_the_year_end_figure_and_notes_the_other():
+    fdi = data.indicators("FDI registered").set_index("year")
+    assert fdi.loc[2023, "value"] == pytest.approx(36.61)
+    assert "sources disagree" in fdi.loc[2023, "note"] and "39.4" in fdi.loc[2023, "note"]
+    assert fdi.loc[2024, "value"] / fdi.loc[2023, "value"] == pytest.approx(1.044, abs=0.001)
 
 
 def test_unknown_indicator_is_named():
@@ -174,15 +260,20 @@ def test_no_unverified_rows_and_every_source_is_cited():
         for cell in frame["source"]:
             cited.update(data.split_source(cell))
     codes = set(data.sources()["code"])
-    # a source may also be cited in a notebook's text, as [G30], for an outside fact that is not a data row
-    # (only the letters of sources.csv's series count: the capstone's [O1] is a student's own source)
+    # a source may also be cited as [G30] in a notebook, a bank or the teaching kit, for an outside fact that
+    # is not a data row (only the letters of sources.csv's series count: the capstone's [O1] is a student's own)
     series = "".join(sorted({c[0] for c in codes}))
     in_notebooks = set()
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             in_notebooks.update(re.findall(rf"\[([{series}]\d+)\]", "".join(cell["source"])))
     assert in_notebooks <= codes, f"notebooks cite unknown sources: {sorted(in_notebooks - codes)}"
-    assert codes - cited - in_notebooks == set()
+    in_kit = set()
+    for pattern in ("course/exercises/*.yml", "course/*.md"):
+        for path in sorted(ROOT.glob(pattern)):
+            in_kit.update(re.findall(rf"\[([{series}]\d+)[\];,]", path.read_text(encoding="utf-8")))
+    assert in_kit <= codes, f"the banks or the teaching kit cite unknown sources: {sorted(in_kit - codes)}"
+    assert codes - cited - in_notebooks - in_kit == set()
     assert {c for c in cited if "¶" not in c} <= codes
 
 
@@ -254,8 +345,8 @@ def test_unknown_table():
 
 def test_good_fixtures_load():
     p = data.load("partnerships--good", FIXTURES)
-    assert list(p["partner"]) == ["Atlantis", "Lemuria", "Mu"]
-    assert p.loc[0, "date"] == pd.Timestamp("2020-05-01")
+    assert list(p["partner"]) == ["Atlantis", "Atlantis", "Atlantis", "Lemuria", "Mu"]
+    assert p.loc[2, "date"] == pd.Timestamp("2020-05-01")
     assert data.load("indicators--good", FIXTURES)["value"].tolist() == [14.3, 15.0]
     assert len(data.load("milestones--good", FIXTURES)) == 2
 
@@ -264,11 +355,14 @@ BAD = [
     # fixture, line, field, words in the message
     ("partnerships--missing-source", 3, "source", "missing"),
     ("partnerships--unknown-code", 3, "source", "S99"),
-    ("partnerships--bad-date", 3, "date", "does not parse"),
+    ("partnerships--bad-date", 5, "date", "does not parse"),
     ("partnerships--unknown-level", 3, "level", "strategic alliance"),
-    ("partnerships--unknown-earlier-level", 2, "earlier_levels", "strategic alliance"),
     ("partnerships--precision-mismatch", 2, "date_precision", "month"),
-    ("partnerships--duplicate-row", 4, "partner", "line 2"),
+    ("partnerships--missing-precision", 2, "date_precision", "empty"),
+    ("partnerships--duplicate-row", 4, "partner, date", "line 3"),
+    ("partnerships--step-down", 3, "level", "steps down"),
+    ("partnerships--out-of-order", 3, "date", "out of order"),
+    ("partnerships--named-wrong-tier", 2, "named", "is a strategic partnership"),
     ("indicators--non-numeric", 3, "value", "about 15"),
     ("indicators--bad-reading-cite", 3, "source", "¶9999"),
     ("indicators--unknown-reading", 2, "source", "nosuchreading2020"),

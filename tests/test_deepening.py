@@ -313,3 +313,20 @@ def test_the_bank_assesses_every_outcome_with_enough_variety():
     assert outcomes == used
     assert len(bank) >= 8 and len({e.type for e in bank}) >= 4
     assert all(e.id.startswith("dr-") for e in bank)
+
+
+def test_the_notebook_cites_as_outside_sources_exactly_the_context_sources():
+    import json
+    import re
+
+    from helpers import data
+
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "notebooks" / "04-deepening-relations.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert set(re.findall(r"\[([A-Z]\d+)\]", text)) == set(dp.CONTEXT_SOURCES)
+    references = dp.data_references_markdown()
+    assert all(f"[{code}]" in references for code in dp.CONTEXT_SOURCES)
+    assert set(dp.CONTEXT_SOURCES) <= set(data.sources()["code"])

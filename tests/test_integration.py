@@ -142,7 +142,7 @@ def test_period_summary_on_the_course_data():
 def test_the_explorer_widget_updates_when_the_slider_moves():
     box = integration.milestone_explorer(1995, 2017)
     slider, kinds, _, result = box.children
-    assert "1995–2017" in result.value and "42.8 times" in result.value
+    assert "1995–2017" in result.value and "39.2 times" in result.value
     slider.value = (2005, 2017)
     assert "2005–2017" in result.value and "17.0%" in result.value
     kinds.value = ("UN role",)
@@ -158,8 +158,19 @@ def test_claim_checks_on_the_course_data():
     assert list(table.columns) == ["claim", "cite", "reading", "data", "source", "verdict"]
     by_claim = table.set_index("claim")
     assert "rounding" in by_claim.loc["Exports in 2017 were US$214 billion", "verdict"]
-    assert "only source is the reading" in by_claim.loc["Exports in 1995 were US$5 billion", "verdict"]
-    assert "42.8" in by_claim.loc["2017 exports were 40 times those of 1995", "data"]
+    assert by_claim.loc["Exports in 1995 were US$5 billion", "verdict"].startswith("agrees after rounding")
+    forty = by_claim.loc["2017 exports were 40 times those of 1995"]
+    assert "39.2" in forty["data"] and "T60" in forty["source"]
+    # the review's point: '40 times' is a slight round-up of 39.2, not an understatement of 42.8
+    assert forty["verdict"].startswith("agrees after rounding") and "round-up" in forty["verdict"]
+    assert "understates" not in forty["verdict"] and "42.8" in forty["verdict"]
+    assert by_claim.loc["Vietnam had signed an FTA with the EU (by 2018)", "verdict"].startswith("disagrees")
+    listed = by_text_row(table, "FTAs listed")
+    assert "CPTPP" in listed["data"] and "EAEU" in listed["data"] and listed["verdict"].startswith("incomplete")
+    assert by_claim.loc["Vietnam has been a member of Interpol since 1990", "verdict"].startswith("disagrees by 1 year")
+    sovereignty = by_text_row(table, "territorial integrity")
+    assert sovereignty["verdict"].startswith("contested") and "981" in sovereignty["data"]
+    assert by_claim.loc["Strategic partnerships with 16 countries", "verdict"].startswith("agrees, counting")
     assert by_claim.loc["Vietnam joined the WTO in 2007", "verdict"] == "agrees"
     assert by_claim.loc["Vietnam first sent officers to UN peacekeeping in May 2014", "verdict"] == "agrees"
     assert readings.check_citations(" ".join(table["cite"])) == []
@@ -180,6 +191,12 @@ def test_claim_checks_report_a_real_disagreement(small_exports, small_milestones
     assert by_text(table, "1995 were") == "agrees"
     assert by_text(table, "WTO") == "the data give 2006-12-01"
     assert "the course table gives 1" in by_text(table, "Strategic partnerships")
+
+
+def by_text_row(table, fragment):
+    rows = table[table["claim"].str.contains(fragment, regex=False)]
+    assert len(rows) == 1, list(rows["claim"])
+    return rows.iloc[0]
 
 
 def by_text(table, fragment):

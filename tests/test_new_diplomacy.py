@@ -83,14 +83,37 @@ def test_explorer_html_says_what_the_author_could_know():
 
 def test_explorer_html_shows_dates_as_precisely_as_the_source():
     text = nd.explorer_html("2025-10")
-    assert "<td>Indonesia</td><td>comprehensive strategic partnership</td><td>2025-03</td>" in text
-    assert "<td>China</td><td>comprehensive strategic partnership</td><td>2008-06-01</td>" in text
+    assert "<td>Indonesia</td><td>comprehensive strategic partnership</td><td>2025-03-10</td>" in text
+    assert ("<td>China</td><td>comprehensive strategic cooperative partnership (counted as comprehensive "
+            "strategic partnership)</td><td>2008-06-01</td>") in text
+    assert "<td>Russia</td><td>comprehensive strategic partnership</td><td>2012-07</td>" in text
+
+
+def test_explorer_does_not_credit_a_month_with_a_step_made_later_in_the_year():
+    """The review's case: at the end of January 2013 the US was not yet a comprehensive partner
+    (25 July 2013), nor were France, Indonesia or Singapore strategic partners."""
+    jan = nd.explorer_html("2013-01")
+    for partner in ("United States", "France", "Indonesia", "Singapore"):
+        assert f"<td>{partner}</td>" not in jan, partner
+    jul = nd.explorer_html("2013-07")
+    assert "<td>United States</td><td>comprehensive partnership</td><td>2013-07-25</td>" in jul
+    assert "<td>Indonesia</td><td>strategic partnership</td><td>2013-06</td>" in jul
+
+
+def test_explorer_names_a_step_known_only_to_the_year_as_not_yet_counted():
+    mid = nd.explorer_html("2007-06")
+    assert "<td>Brazil</td>" not in mid
+    assert "Not yet counted" in mid and "Brazil: comprehensive partnership, agreed some time in 2007" in mid
+    assert "counts it from 31 December 2007" in mid
+    dec = nd.explorer_html("2007-12")
+    assert "<td>Brazil</td><td>comprehensive partnership</td><td>2007</td>" in dec and "Not yet counted" not in dec
 
 
 def test_explorer_html_escapes_what_it_shows(monkeypatch):
     fake = pd.DataFrame({"partner": ["<script>x</script>"], "level": [nd.CSP], "named": [nd.CSP],
                          "since": [pd.Timestamp("2010-01-01")], "date_precision": ["year"]})
     monkeypatch.setattr(nd, "levels_on", lambda date: fake)
+    monkeypatch.setattr(nd.data, "pending_on", lambda date: fake.iloc[0:0])
     text = nd.explorer_html("2010-06")
     assert "<script>" not in text and "&lt;script&gt;" in text
 
@@ -242,3 +265,39 @@ def test_notebook_shows_every_exercise_once(notebook, bank):
     text = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
     for ex in bank:
         assert text.count(f'ex.show("{ex.id}")') == 1, ex.id
+
+
+def test_ladder_draws_steps_known_to_the_month_or_year_as_spans_not_points():
+    frame = nd.ladder_frame()
+    brazil = frame[(frame["partner"] == "Brazil") & (frame["level"] == "comprehensive partnership")].iloc[0]
+    assert (brazil["since"], brazil["start"]) == (pd.Timestamp("2007-01-01"), pd.Timestamp("2007-12-31"))
+    assert not brazil["exact"] and brazil["when"] == "2007"
+    us = frame[(frame["partner"] == "United States")].iloc[0]
+    assert us["exact"] and us["start"] == pd.Timestamp("2013-07-25")
+    # no bar starts on the first day of a period the source does not pin down
+    inexact = frame[~frame["exact"]]
+    assert (inexact["start"] > inexact["since"]).all()
+    spec = nd.partnership_ladder().to_dict()
+    assert "Brazil 2007" in spec["description"] and "Russia 2001-03" in spec["description"]
+
+
+def test_sea_record_and_un_votes_come_from_the_milestones_with_sources():
+    sea = nd.sea_record()
+    assert list(sea["date"])[:2] == ["1974", "1988"] and "2016-07-12" in set(sea["date"])
+    assert all(data.split_source(c) for c in sea["source"])
+    votes = nd.un_votes().set_index("date")
+    assert "voted against" in votes.loc["2022-04-07", "what happened"]
+    assert "abstained" in votes.loc["2022-03-02", "what happened"]
+    assert "abstained" in votes.loc["2022-10-12", "what happened"]
+    with pytest.raises(KeyError, match="categories are"):
+        nd.milestones_of("weather")
+
+
+def test_milestone_timeline_draws_month_and_year_dates_as_spans():
+    spec = nd.milestone_timeline().to_dict()
+    assert "bracket over that whole month or year" in spec["description"]
+    rules = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "rule"
+             and layer.get("encoding", {}).get("x2", {}).get("field") == "end"]
+    assert rules, "no span layer for dates known only to the month or the year"
+    rows = [r for rows in spec["datasets"].values() for r in rows if r.get("event") == "Battle of the Paracel Islands"]
+    assert rows and rows[0]["end"].startswith("1974-12-31") and rows[0]["exact"] is False

@@ -82,11 +82,12 @@ def test_values_say_the_same_as_the_one_machine_hub():
 
 def test_postbuild_applies_the_course_settings_in_a_fresh_venv(tmp_path):
     env_dir = tmp_path / "env"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env_dir)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True)
     repo = tmp_path / "repo"  # repo2docker runs postBuild from the repository's copy in the image
     shutil.copytree(REPO / "helpers", repo / "helpers", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy2(REPO / "postBuild", repo / "postBuild")
-    env = {"PATH": f"{env_dir / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path)}
+    env = {**os.environ, "PATH": f"{env_dir / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path)}
+    env.pop("VIRTUAL_ENV", None)
     r = subprocess.run(["bash", str(repo / "postBuild")], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     settings = json.loads((env_dir / "share" / "jupyter" / "lab" / "settings" / "overrides.json").read_text())
@@ -96,6 +97,9 @@ def test_postbuild_applies_the_course_settings_in_a_fresh_venv(tmp_path):
     page = json.loads((env_dir / "etc" / "jupyter" / "labconfig" / "page_config.json").read_text())
     assert page["disabledExtensions"] == {"@jupyterlab/mathjax3-extension": True}
     assert os.access(REPO / "postBuild", os.X_OK)
+    # nbgitpuller, for the `gitpuller` of config.yaml's postStart, is installed in that environment
+    assert list((env_dir / "lib").glob("python3*/site-packages/nbgitpuller-1.3.0.dist-info"))
+    assert (env_dir / "bin" / "gitpuller").is_file()
 
 
 def test_the_student_edition_carries_postbuild(tmp_path):
