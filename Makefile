@@ -22,6 +22,7 @@ $(STAMP): pyproject.toml $(LOCK)
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	printf '{"jupyterlab-rise:plugin": {"theme": "white"}}\n' > $(VENV)/share/jupyter/lab/settings/overrides.json
 	$(VENV)/bin/jupyter labextension disable --level=sys_prefix @jupyterlab/mathjax3-extension >/dev/null
+	$(PY) -c 'from pathlib import Path; from helpers import labsettings; labsettings.kernelspec(Path("$(VENV)"))'
 	touch $(STAMP)
 
 lock:  ## refresh requirements.lock: every version, with hashes, from pyproject.toml's ranges

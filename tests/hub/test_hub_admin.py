@@ -185,3 +185,30 @@ def test_lab_settings_merge_the_course_overrides_over_the_defaults(tmp_path):
     page = json.loads((tmp_path / "env" / "etc" / "jupyter" / "labconfig" / "page_config.json").read_text())
     assert page["disabledExtensions"]["@jupyterlab/mathjax3-extension"] is True
     assert lab_settings.apply(tmp_path / "env2", tmp_path / "missing.json").is_file()  # defaults alone
+
+
+def test_the_course_kernel_runs_without_the_debugger(tmp_path):
+    """The python3 kernel the course writes: a working ipykernel that never imports debugpy."""
+    from jupyter_client import KernelManager
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from helpers import labsettings
+
+    spec = labsettings.kernelspec(tmp_path / "env")
+    ksm = KernelSpecManager(kernel_dirs=[str(spec.parent.parent)], ensure_native_kernel=False)
+    assert ksm.get_kernel_spec("python3").resource_dir == str(spec.parent)
+    km = KernelManager(kernel_name="python3", kernel_spec_manager=ksm)
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        outputs = []
+        kc.execute_interactive("import sys; print(sorted(m for m, mod in sys.modules.items() if mod is not None"
+                               " and m.startswith(('debugpy', 'pydevd'))), 6 * 7)",
+                               timeout=60, output_hook=lambda m: outputs.append(m))
+        text = "".join(m["content"].get("text", "") for m in outputs if m["msg_type"] == "stream")
+        assert text.strip() == "[] 42", text
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

@@ -96,6 +96,8 @@ def test_postbuild_applies_the_course_settings_in_a_fresh_venv(tmp_path):
     assert settings["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false", "checkForUpdates": False}
     page = json.loads((env_dir / "etc" / "jupyter" / "labconfig" / "page_config.json").read_text())
     assert page["disabledExtensions"] == {"@jupyterlab/mathjax3-extension": True}
+    kernel = json.loads((env_dir / "share" / "jupyter" / "kernels" / "python3" / "kernel.json").read_text())
+    assert kernel["argv"][:3] == ["python", "-c", labsettings.KERNEL_LAUNCH]
     assert os.access(REPO / "postBuild", os.X_OK)
     # nbgitpuller, for the `gitpuller` of config.yaml's postStart, is installed in that environment
     assert list((env_dir / "lib").glob("python3*/site-packages/nbgitpuller-1.3.0.dist-info"))
