@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
+OVERRIDES = helpers/jupyterlab/overrides.json
+LAB_OVERRIDES = $(VENV)/share/jupyter/lab/settings/overrides.json
+AXE_VERSION = 4.14.1
+AXE = _build/cache/npm/axe-core-$(AXE_VERSION)/package/axe.min.js
 LOCK    = requirements.lock
 # `make lock` resolves pyproject.toml against PyPI as it stood at LOCK_DATE, so the same inputs give
 # the same lock; move the date on to take newer releases.
@@ -20,10 +24,16 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
 	$(PY) -m pip install --quiet --no-deps -e .
 	mkdir -p $(VENV)/share/jupyter/lab/settings
-	printf '{"jupyterlab-rise:plugin": {"theme": "white"}}\n' > $(VENV)/share/jupyter/lab/settings/overrides.json
+	cp $(OVERRIDES) $(VENV)/share/jupyter/lab/settings/overrides.json
 	$(VENV)/bin/jupyter labextension disable --level=sys_prefix @jupyterlab/mathjax3-extension >/dev/null
 	$(PY) -c 'from pathlib import Path; from helpers import labsettings; labsettings.kernelspec(Path("$(VENV)"))'
 	touch $(STAMP)
+
+$(LAB_OVERRIDES): $(OVERRIDES) $(STAMP)  ## the course's JupyterLab settings (windowing off, no news)
+	cp $(OVERRIDES) $(LAB_OVERRIDES)
+
+$(AXE): | $(STAMP)  ## axe-core for the accessibility tests (pinned; fetched once with npm)
+	$(PY) tests/browser/axe.py --fetch
 
 lock:  ## refresh requirements.lock: every version, with hashes, from pyproject.toml's ranges
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,7 +42,7 @@ lock:  ## refresh requirements.lock: every version, with hashes, from pyproject.
 	  --generate-hashes --upgrade --exclude-newer $(LOCK_DATE) --no-config \
 	  --custom-compile-command 'make lock' --quiet --output-file $(LOCK)
 
-lab: $(STAMP)  ## set up and open the course in JupyterLab
+lab: $(STAMP) $(LAB_OVERRIDES)  ## set up and open the course in JupyterLab
 	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(NOTEBOOK)
 
 chromium:  ## Debian's Chromium for the browser tests (installed with apt when missing)
@@ -43,7 +53,7 @@ chromium:  ## Debian's Chromium for the browser tests (installed with apt when m
 	    echo "The browser tests need Chromium. Install it with: sudo apt-get install chromium"; exit 1; \
 	  fi; }
 
-test: $(STAMP) chromium hub-env  ## set up and run every test (unit, notebooks, browser, the class hub)
+test: $(STAMP) $(LAB_OVERRIDES) $(AXE) chromium hub-env  ## set up and run every test (unit, notebooks, browser, the class hub)
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --nbval-lax --ignore=tests/hub
 	$(MAKE) test-hub
 
@@ -59,8 +69,8 @@ slides: $(STAMP)  ## HTML slides of every notebook in _build/slides/ (open offli
 site: $(STAMP)  ## the reader edition in _build/site/: static HTML that opens from disk
 	$(PY) -m helpers site --out _build/site
 
-student-edition: $(STAMP)  ## the student edition, with no answer key, in student-edition/
-	$(PY) -m helpers release --out student-edition
+student-edition: $(STAMP)  ## the student edition, with no answer key, in student-edition/ (ASSESS="02-new-diplomacy ..." for assessment mode)
+	$(PY) -m helpers release --out student-edition $(if $(ASSESS),--assess $(ASSESS))
 
 # ---------------------------------------------------------------- a class on one server (JupyterHub)
 # The hub's own environment lives outside the repository (HUB_DIR), built from a Python every
@@ -72,9 +82,8 @@ HUB_STAMP   = $(HUB_VENV)/.installed
 HUB_PORT   ?= 8000
 HUB_IP     ?= 0.0.0.0
 ROSTER     ?=
-LAB_OVERRIDES ?= helpers/jupyterlab/overrides.json
 
-$(HUB_STAMP): $(LOCK) course/hub/requirements.txt helpers/labsettings.py
+$(HUB_STAMP): $(LOCK) course/hub/requirements.txt helpers/labsettings.py $(OVERRIDES)
 	@test -x $(HUB_PYTHON) || { echo "make hub needs a Python 3.11+ that every user can run (HUB_PYTHON=$(HUB_PYTHON)); on Debian: apt-get install python3-venv"; exit 1; }
 	mkdir -p $(HUB_DIR) && chmod 755 $(HUB_DIR)
 	test -x $(HUB_VENV)/bin/python || $(HUB_PYTHON) -m venv $(HUB_VENV)
@@ -82,7 +91,7 @@ $(HUB_STAMP): $(LOCK) course/hub/requirements.txt helpers/labsettings.py
 	$(HUB_VENV)/bin/python -m pip install --quiet --require-hashes -r $(LOCK)
 	$(HUB_VENV)/bin/python -m pip install --quiet -r course/hub/requirements.txt
 	cd $(HUB_DIR) && npm install --no-audit --no-fund --silent configurable-http-proxy@5.3.0
-	PYTHONPATH=. $(HUB_VENV)/bin/python -m helpers.labsettings $(HUB_VENV) $(LAB_OVERRIDES)
+	PYTHONPATH=. $(HUB_VENV)/bin/python -m helpers.labsettings $(HUB_VENV) $(OVERRIDES)
 	chmod -R a+rX $(HUB_VENV) $(HUB_DIR)/node_modules
 	touch $(HUB_STAMP)
 

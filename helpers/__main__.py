@@ -2,6 +2,7 @@
 
   grade SUBMISSIONS --out DIR   grade a folder of handed-in notebooks (never runs them)
   release --out DIR             build the student edition (no answer key)
+  export --format F --out DIR   the banks as LMS quizzes (qti, moodle-xml, gift)
   bench                         print speed and memory figures
   slides [--out DIR]            HTML slides of the notebooks, opening with no network
   site [--out DIR]              the reader edition: static HTML of notebooks, readings, glossary
@@ -16,6 +17,7 @@ import sys
 COMMANDS = {
     "grade": "helpers.grading.cli",
     "release": "helpers.release",
+    "export": "helpers.export",
     "bench": "helpers.bench",
     "slides": "helpers.publish:slides_main",
     "site": "helpers.publish:site_main",

@@ -23,6 +23,7 @@ import html
 import re
 
 from . import deepening
+from .a11y import accessible
 
 SET_ID = "05-capstone"
 READINGS = ("quytung2009", "trong2016", "hien2018", "yu2022", "quy2024")
@@ -58,8 +59,17 @@ RCEP_MEMBERS = ("China", "Japan", "Republic of Korea", "Australia", "New Zealand
                 "Philippines", "Singapore", "Thailand")
 """Partners in the table that signed the RCEP with Vietnam on 15 November 2020."""
 
+EAEU_MEMBERS = ("Russia", "Kazakhstan")
+"""Partners in the table that are members of the Eurasian Economic Union, whose FTA with Vietnam was signed
+on 29 May 2015 (milestones.csv, M60)."""
+
 RELATED_MILESTONES = {
-    "China": (("Normalisation of relations with China", "relations normalised"),),
+    "China": (("Normalisation of relations with China", "relations normalised"),
+              ("China-Vietnam community with a shared future announced",
+               "a \u201cChina-Vietnam community with a shared future\u201d announced, on the basis of the "
+               "comprehensive strategic cooperative partnership (a new framing, not a new level)")),
+    **{p: (("EAEU FTA signed", f"free trade agreement with the Eurasian Economic Union signed ({p} is a member)"),)
+       for p in EAEU_MEMBERS},
     "United States": (("Normalisation of relations with the United States", "relations normalised"),),
     "United Kingdom": (("UKVFTA signed", "UK-Vietnam free trade agreement signed"),),
     **{p: (("EVFTA signed", f"EU-Vietnam free trade agreement signed ({p} is an EU member)"),)
@@ -83,7 +93,8 @@ FTAS_IN_READING = {
     "China": "a free trade agreement through ASEAN",
     **{p: "a free trade agreement with the European Union" for p in EU_MEMBERS},
     **{p: "free trade through ASEAN, of which both are members" for p in ASEAN_MEMBERS},
-    "Russia": "none listed (the reading does not mention an agreement with Russia or the Eurasian Economic Union)",
+    "Russia": "none listed (the reading does not mention the agreement with the Eurasian Economic Union, "
+              "signed in 2015)",
 }
 """The free trade agreements the integration reading lists by 2018 [hien2018 ¶15]. Its list is
 incomplete (it leaves out, e.g., the CPTPP signed in March 2018 and the agreement with the
@@ -754,7 +765,7 @@ def partner_picker(partner: str = DEFAULT_PARTNER):
     refresh()
     box = w.VBox([menu, sheet, mentions])
     box.menu, box.sheet, box.mentions = menu, sheet, mentions
-    return box
+    return accessible(box)
 
 
 def memo_builder(partner: str = DEFAULT_PARTNER):
@@ -790,7 +801,7 @@ def memo_builder(partner: str = DEFAULT_PARTNER):
                   w.HTML("<b>2. Choose the concepts for each section</b>"), help_text, *pickers.values(),
                   w.HTML("<b>3. Your outline</b>"), outline])
     box.menu, box.card, box.pickers, box.outline = menu, card, pickers, outline
-    return box
+    return accessible(box)
 
 
 __all__ = ["SET_ID", "READINGS", "THEMES", "CONCEPTS", "SECTIONS", "partners", "check_partner", "fact_sheet",

@@ -95,6 +95,48 @@ def _render(spec: dict, **kwargs):
     return mimebundle(spec), {}
 
 
+# --------------------------------------------------------------------------- accessibility
+# JupyterLab draws the Vega-Lite output with vega-embed. On canvas a screen reader gets one
+# sentence; drawn as SVG, Vega exposes the title, both axes and every mark. The "…" actions menu
+# (save as PNG, open in the online editor) is left out: it has no name and leads off the machine.
+EMBED_OPTIONS = {"renderer": "svg", "actions": False}
+
+
+def output_metadata() -> dict:
+    """The output metadata of a chart: how JupyterLab's Vega renderer should draw it."""
+    return {VEGALITE_MIME: {"embed_options": dict(EMBED_OPTIONS)}}
+
+
+def description_bundle(spec: dict) -> dict:
+    """The chart's text description, shown under it in a named, collapsible <details>."""
+    import html
+
+    title = spec.get("title")
+    title = title.get("text", "") if isinstance(title, dict) else (title or "")
+    title = " ".join(title) if isinstance(title, list) else str(title or "chart")
+    text = describe(spec)
+    body = (f'<details class="vnfr-chart-text"><summary>Text description of the chart: {html.escape(title)}'
+            f"</summary><p>{html.escape(text)}</p></details>")
+    return {"text/html": body, "text/plain": f"Text description of the chart: {text}"}
+
+
+def _accessible_render(spec: dict, **kwargs):
+    """The renderer JupyterLab sees: the chart drawn as SVG without the actions menu, then its
+    text description as a second output right under it. Outside a kernel (tests, scripts) the
+    chart's bundle alone, with the same metadata."""
+    bundle, metadata = _render(spec, **kwargs)
+    metadata = {**(metadata or {}), **output_metadata()}
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython comes with JupyterLab
+        return bundle, metadata
+    if get_ipython() is None or not getattr(get_ipython(), "kernel", None):
+        return bundle, metadata
+    display(bundle, raw=True, metadata=metadata)
+    return description_bundle(spec), {}
+
+
 def enable() -> None:
     """Register and enable the course theme and the offline renderer (idempotent)."""
     import altair as alt
@@ -103,7 +145,7 @@ def enable() -> None:
         alt.theme.register(THEME, enable=False)(lambda: theme())
     alt.theme.enable(THEME)
     if RENDERER not in alt.renderers.names():
-        alt.renderers.register(RENDERER, _render)
+        alt.renderers.register(RENDERER, _accessible_render)
     alt.renderers.enable(RENDERER)
 
 
@@ -145,12 +187,14 @@ def partners_by_level():
     from . import data
 
     partners = data.partnerships()
+    # the date only as precisely as its source gives it (a month-only step is not shown as a day)
+    partners["when"] = [data.date_text(d, p) for d, p in zip(partners["date"], partners["date_precision"])]
     chart = alt.Chart(partners).mark_circle(size=90).encode(
         x=alt.X("year(date):T", title="year the present level was reached"),
         y=alt.Y("level:N", title=None),
         color=alt.Color("level:N", legend=None,
                         scale=alt.Scale(domain=list(LEVEL_COLOURS), range=list(LEVEL_COLOURS.values()))),
-        tooltip=["partner", "level", alt.Tooltip("date:T", title="since", format="%B %Y")],
+        tooltip=["partner", "level", alt.Tooltip("when:N", title="since")],
     )
     first = partners.sort_values("date").iloc[0]
     return finish(

@@ -19,6 +19,8 @@ import datetime as dt
 import html
 from dataclasses import dataclass, field
 
+from .a11y import accessible
+
 READING = "quytung2009"
 SET_ID = "04-deepening-relations"
 CSP = "comprehensive strategic partnership"
@@ -267,8 +269,9 @@ def years_chart():
 
 
 # Sources the notebook's text cites as [CODE] for outside facts that are not rows of a chart: the offices
-# behind the reading's byline (its date) and Resolution 8's partners and objects of struggle.
-CONTEXT_SOURCES = ("G45", "G46", "G47", "G32", "G6")
+# behind the reading's byline (its date), Resolution 8's partners and objects of struggle, and the words of
+# the joint statements behind the `named` labels (China 2008, Korea 2009, Japan 2006) and China's 2023 framing.
+CONTEXT_SOURCES = ("G45", "G46", "G47", "G32", "G6", "S2", "S62", "S64", "M64")
 
 
 def data_references_markdown() -> str:
@@ -727,7 +730,7 @@ def scorecard_widget(example: str | None = None):
     if example:
         examples.value = example
     refresh()
-    return box
+    return accessible(box)
 
 
 def scorecard_text(interests: int, institutions: int, identity: int, words_and_deeds: int,

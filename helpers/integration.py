@@ -22,6 +22,7 @@ import math
 import re
 
 from . import data
+from .a11y import accessible
 
 EXPORTS = "merchandise exports"
 FDI = ("FDI registered", "FDI disbursed")
@@ -531,7 +532,7 @@ def milestone_explorer(start: int = 1995, end: int = 2017):
     update()
     help_text = widgets.HTML("<small>Drag the ends of the slider; hold Ctrl (Cmd on a Mac) to choose several "
                              "kinds of milestone.</small>")
-    return widgets.VBox([slider, kinds, help_text, result])
+    return accessible(widgets.VBox([slider, kinds, help_text, result]))
 
 
 __all__ = ["exports", "integration_milestones", "fdi", "fta_counts", "claim_checks", "claim_checks_html",

@@ -4,8 +4,8 @@
 Used by `make hub-env` (the hub's environment) and by `postBuild` (the image repo2docker builds for
 Zero to JupyterHub and Binder), so a student sees the same JupyterLab everywhere. It writes
 PREFIX/share/jupyter/lab/settings/overrides.json from the course's overrides file (OVERRIDES,
-default `helpers/jupyterlab/overrides.json`, when it exists) on top of the defaults below, and
-disables the MathJax extension as `make lab` does. Standard library only.
+default `helpers/jupyterlab/overrides.json`), and disables the MathJax extension as `make lab`
+does. Standard library only.
 
 It also writes the course's `python3` kernel (PREFIX/share/jupyter/kernels/python3/kernel.json):
 ipykernel as usual, but without its debugger. ipykernel imports debugpy at start for
@@ -19,13 +19,6 @@ import json
 import sys
 from pathlib import Path
 
-# What the course needs even before its full overrides file exists: no news or update checks
-# (they reach for the internet), every cell in the page for screen readers, the slide theme.
-DEFAULTS = {
-    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
-    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
-    "jupyterlab-rise:plugin": {"theme": "white"},
-}
 DISABLED = ["@jupyterlab/mathjax3-extension"]
 COURSE_OVERRIDES = Path(__file__).resolve().parent / "jupyterlab" / "overrides.json"
 # ipykernel's own launcher, with debugpy marked absent first (ipykernel then runs without a debugger)
@@ -33,14 +26,15 @@ KERNEL_LAUNCH = ("import sys; sys.modules['debugpy'] = None; "
                  "from ipykernel.kernelapp import launch_new_instance; launch_new_instance()")
 
 
-def merged(overrides: Path | None) -> dict:
-    settings = {k: dict(v) for k, v in DEFAULTS.items()}
-    if overrides is not None and overrides.is_file():
-        extra = json.loads(overrides.read_text(encoding="utf-8"))
-        if not isinstance(extra, dict):
-            raise SystemExit(f"{overrides}: expected a JSON object of plugin settings")
-        for plugin, values in extra.items():
-            settings.setdefault(plugin, {}).update(values)
+def merged(overrides: Path | None = None) -> dict:
+    """The course's JupyterLab settings: its overrides file (one source for every edition)."""
+    path = Path(overrides or COURSE_OVERRIDES)
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"{path}: cannot read the course's JupyterLab settings ({exc})") from None
+    if not isinstance(settings, dict):
+        raise SystemExit(f"{path}: expected a JSON object of plugin settings")
     return settings
 
 
@@ -80,8 +74,7 @@ def main(argv: list[str]) -> int:
     target = apply(prefix, overrides)
     kernel = kernelspec(prefix)
     print(f"Course kernel (no debugger) written to {kernel}")
-    print(f"JupyterLab settings written to {target}"
-          + ("" if overrides and overrides.is_file() else " (course defaults only; no overrides file yet)"))
+    print(f"JupyterLab settings written to {target}")
     return 0
 
 

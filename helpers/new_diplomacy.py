@@ -18,6 +18,7 @@ import datetime as dt
 import html
 
 from . import data
+from .a11y import accessible
 
 
 class _Pandas:
@@ -208,7 +209,7 @@ def partnership_explorer(initial: str = "2022-05"):
     slider.observe(update, names="value")
     box = widgets.VBox([slider, out])
     box.slider, box.view = slider, out  # for tests and for readers who want to drive it from code
-    return box
+    return accessible(box)
 
 
 # --------------------------------------------------------------------------- charts

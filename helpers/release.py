@@ -79,13 +79,15 @@ def _shuffled(exercise_id: str, ids: list[str], key: list[str]) -> list[str]:
     return order
 
 
-def student_bank(path: Path, readings: dict | None = None) -> dict:
-    """The student-edition content of one bank (validated first, so a bad bank stops the release)."""
+def student_bank(path: Path, readings: dict | None = None, assess: bool = False) -> dict:
+    """The student-edition content of one bank (validated first, so a bad bank stops the release).
+    ``assess``: put the set in assessment mode whatever its bank says."""
     from .exercises.bank import KEY_FIELDS, encode_selfcheck, load_bank
 
     exercise_set = load_bank(path, readings=readings)
     raw = exercise_set.raw
-    out = {"set": raw["set"], "title": raw["title"], "mode": raw["mode"], "student_edition": True,
+    mode = "assessment" if assess else exercise_set.mode
+    out = {"set": raw["set"], "title": raw["title"], "mode": mode, "student_edition": True,
            "outcomes": raw.get("outcomes", []), "exercises": []}
     for raw_ex in raw["exercises"]:
         ex = exercise_set[raw_ex["id"]]
@@ -95,7 +97,7 @@ def student_bank(path: Path, readings: dict | None = None) -> dict:
             for entry in raw_ex["items"]:
                 by_id[entry["id"] if isinstance(entry, dict) else str(entry).strip()] = entry
             item["items"] = [by_id[i] for i in _shuffled(ex.id, list(by_id), ex.answer)]
-        if exercise_set.mode == "practice":
+        if mode == "practice":
             payload = {"answer": ex.answer, "explanation": ex.explanation}
             if ex.also_accept is not None:
                 payload["also_accept"] = ex.also_accept
@@ -171,12 +173,20 @@ def edition_pyproject(root: Path) -> str:
     )
 
 
-def build(out: Path | str, root: Path | str | None = None) -> Path:
-    """Build the edition in `out` (replacing an earlier edition there; refusing any other folder)."""
+def build(out: Path | str, root: Path | str | None = None, assess: list[str] | tuple[str, ...] = ()) -> Path:
+    """Build the edition in `out` (replacing an earlier edition there; refusing any other folder).
+
+    `assess`: set ids (e.g. "02-new-diplomacy") to put in assessment mode in this edition, whatever
+    their bank says: no key and no explanation in it, "Answer recorded" only in the notebooks."""
     from .readings import load_readings
 
     root = Path(root or ROOT).resolve()
     out = Path(out).resolve()
+    paths = sorted((root / "course" / "exercises").glob("*.yml"))
+    unknown = sorted(set(assess) - {p.stem for p in paths})
+    if unknown:
+        raise ValueError(f"--assess: no set {', '.join(map(repr, unknown))} "
+                         f"(sets: {', '.join(p.stem for p in paths)})")
     protected = {root, *root.parents} | {root / n for n in ("course", "helpers", "notebooks", "seeds", "tests", ".git")}
     if out in protected or any(p in out.parents for p in protected - {root, *root.parents}):
         raise ValueError(f"refusing to build the student edition into {out}")
@@ -187,7 +197,7 @@ def build(out: Path | str, root: Path | str | None = None) -> Path:
     out.mkdir(parents=True)
 
     readings = load_readings(root / "seeds")
-    banks = {path.name: student_bank(path, readings) for path in sorted((root / "course" / "exercises").glob("*.yml"))}
+    banks = {path.name: student_bank(path, readings, assess=path.stem in assess) for path in paths}
 
     shutil.copytree(root / "helpers", out / "helpers", ignore=_ignore)
     (out / "seeds").mkdir()
@@ -223,15 +233,21 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Build the student edition (no answer key in plain text).")
     parser.add_argument("--out", required=True, help="folder to write (an earlier edition there is replaced)")
     parser.add_argument("--root", default=None, help="the course repository (default: this one)")
+    parser.add_argument("--assess", nargs="+", default=[], metavar="SET",
+                        help="sets to put in assessment mode in this edition (no key in it; the bank files "
+                             "are not changed), e.g. --assess 02-new-diplomacy 03-international-integration")
     args = parser.parse_args(argv)
     try:
-        out = build(args.out, args.root)
+        out = build(args.out, args.root, assess=[a for arg in args.assess for a in arg.split()])
     except (CourseFileError, ValueError) as exc:
         print(f"release: {exc}", file=sys.stderr)
         return 1
     n_nb = len(list((out / "notebooks").glob("*.ipynb")))
     n_sets = len(list((out / "course" / "exercises").glob("*.yml")))
-    print(f"Student edition written to {out}: {n_nb} notebooks, {n_sets} exercise sets, no answer key.")
+    assessed = sorted(p.stem for p in (out / "course" / "exercises").glob("*.yml")
+                      if yaml.safe_load(p.read_text(encoding="utf-8")).get("mode") == "assessment")
+    print(f"Student edition written to {out}: {n_nb} notebooks, {n_sets} exercise sets, no answer key."
+          + (f" In assessment mode: {', '.join(assessed)}." if assessed else ""))
     return 0
 
 

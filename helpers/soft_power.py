@@ -18,6 +18,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from .a11y import accessible
+
 READINGS = ("quy2024", "trong2016")
 
 BRAND_FINANCE = "Brand Finance Global Soft Power Index rank"
@@ -207,17 +209,22 @@ def csp_steps():
     from . import data
 
     steps = data.upgrades()
-    steps = steps[steps["level"] == CSP].sort_values("since", kind="stable").reset_index(drop=True)
+    steps = steps[steps["level"] == CSP].sort_values(["counted_from", "since"], kind="stable").reset_index(drop=True)
     steps["count"] = range(1, len(steps) + 1)
-    return steps[["partner", "since", "date_precision", "count", "source"]]
+    return steps[["partner", "since", "date_precision", "counted_from", "count", "source"]]
 
 
-def csp_count_on(date) -> int:
-    """How many comprehensive strategic partners Vietnam had on `date` (per course/data)."""
+def csp_count_on(date, steps=None) -> int:
+    """How many comprehensive strategic partners Vietnam had on `date` (per course/data).
+
+    A step counts from `counted_from`, as `data.level_on` counts it: a step known only to the month
+    (Russia, July 2012) from the month's last day, one known only to the year from 31 December, so no
+    day is credited with a step that may not yet have happened. `steps` is a `csp_steps()`-like table
+    to use instead of the course's (tests pass small ones)."""
     import pandas as pd
 
-    steps = csp_steps()
-    return int((steps["since"] <= pd.Timestamp(date)).sum())
+    steps = csp_steps() if steps is None else steps
+    return int((pd.to_datetime(steps["counted_from"]) <= pd.Timestamp(date)).sum())
 
 
 def partners_chart():
@@ -228,14 +235,15 @@ def partners_chart():
     from . import charts, data
 
     steps = csp_steps()
-    steps["when"] = steps.apply(lambda r: r.since.strftime("%Y-%m" if r.date_precision == "month" else "%Y-%m-%d"),
-                                axis=1)
+    steps["when"] = [data.date_text(d, p) for d, p in zip(steps["since"], steps["date_precision"])]
+    # a step known only to the month (or year) is drawn where it is counted: at the end of its period
     line = alt.Chart(steps).mark_line(interpolate="step-after", color=charts.LEVEL_COLOURS[CSP]).encode(
-        x=alt.X("since:T", title="date the partnership was agreed", scale=alt.Scale(domain=["2008-01-01", "2026-01-01"])),
+        x=alt.X("counted_from:T", title="date the partnership was agreed (a month-only date at the month's end)",
+                scale=alt.Scale(domain=["2008-01-01", "2026-01-01"])),
         y=alt.Y("count:Q", title="comprehensive strategic partners", scale=alt.Scale(domain=[0, 15])),
     )
     points = alt.Chart(steps).mark_circle(size=60, color=charts.LEVEL_COLOURS[CSP]).encode(
-        x="since:T", y="count:Q",
+        x="counted_from:T", y="count:Q",
         tooltip=[alt.Tooltip("partner:N"), alt.Tooltip("when:N", title="date"), alt.Tooltip("count:Q")],
     )
     marks = pd.DataFrame([
@@ -478,7 +486,7 @@ def sorter():
     action.observe(on_change, names="value")
     box = w.VBox([action, resource, method, check, out])
     box.check = on_check  # for tests: the callback without a browser
-    return box
+    return accessible(box, [out])
 
 
 __all__ = ["readings_table", "readings_view", "index_ranks", "rank_change", "brand_finance_chart", "lowy_chart",

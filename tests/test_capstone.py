@@ -319,6 +319,21 @@ def test_fact_sheets_say_the_readings_list_of_agreements_is_incomplete_and_add_t
     assert russia.loc[russia["kind"] == "trade agreement", "note"].str.contains("incomplete").all()
     assert "M13" in set(cap.fact_sheet("Republic of Korea")["source"])
     assert "M11" not in set(cap.fact_sheet("China")["source"])
+    # the EAEU agreement of 29 May 2015, which the reading leaves out, is on the sheets of its members
+    for member in ("Russia", "Kazakhstan"):
+        sheet = cap.fact_sheet(member)
+        eaeu = sheet[sheet["source"] == "M60"]
+        assert list(eaeu["date"]) == ["29 May 2015"] and "Eurasian Economic Union" in eaeu.iloc[0]["what"], member
+    assert list(russia["kind"]) == ["partnership level", "partnership level", "milestone", "trade agreement"]
+
+
+def test_china_s_sheet_carries_its_named_label_and_the_2023_framing():
+    china = cap.fact_sheet("China")
+    assert "comprehensive strategic cooperative partnership" in china.iloc[1]["what"]
+    framing = china[china["source"] == "M64"]
+    assert list(framing["date"]) == ["12 December 2023"] and "not a new level" in framing.iloc[0]["what"]
+    korea = cap.fact_sheet("Republic of Korea")
+    assert "strategic cooperative partnership" in " ".join(korea["what"])
 
 
 def test_the_word_range_and_time_in_the_task_match_the_sections():

@@ -408,3 +408,83 @@ def test_unknown_source_code_in_the_real_folder_would_be_caught(tmp_path):
     expected = next(i for i, ln in enumerate(lines, start=1) if ln.startswith("Philippines,"))
     assert (info.value.line, info.value.field) == (expected, "source")
     assert "Z9" in info.value.message
+
+
+# --------------------------------------------------------------------------- a row may not lose its source or precision
+
+def _real_table_with_one_cell_blanked(table: str, column: str, tmp_path: Path) -> Path:
+    """A copy of course/data with `column` of the first data row of `table` emptied; returns the folder."""
+    src = ROOT / "course" / "data"
+    for f in src.glob("*.csv"):
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    with open(src / f"{table}.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows[1][rows[0].index(column)] = ""
+    with open(tmp_path / f"{table}.csv", "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    return tmp_path
+
+
+SOURCED = [t for t, s in data.SCHEMAS.items() if s.sourced]
+DATED = [(t, prec) for t, s in data.SCHEMAS.items() for prec in s.dates.values()]
+
+
+@pytest.mark.parametrize("table", SOURCED)
+def test_a_real_row_that_loses_its_source_is_refused(table, tmp_path):
+    folder = _real_table_with_one_cell_blanked(table, "source", tmp_path)
+    data.load(table)  # the real table loads
+    with pytest.raises(CourseFileError) as info:
+        data.load(table, folder)
+    assert (info.value.line, info.value.field) == (2, "source")
+
+
+@pytest.mark.parametrize("table, column", DATED)
+def test_a_real_row_that_loses_its_date_precision_is_refused(table, column, tmp_path):
+    folder = _real_table_with_one_cell_blanked(table, column, tmp_path)
+    with pytest.raises(CourseFileError) as info:
+        data.load(table, folder)
+    assert (info.value.line, info.value.field) == (2, column)
+
+
+def test_steps_known_only_to_the_month_or_year_keep_that_precision():
+    """The steps whose day no source gives stay at month or year precision (a day would claim too much)."""
+    up = data.upgrades().set_index(["partner", "level"])
+    coarse = {
+        ("Russia", "strategic partnership"): "month",
+        ("Russia", "comprehensive strategic partnership"): "month",
+        ("Indonesia", "strategic partnership"): "month",
+        ("Spain", "strategic partnership"): "month",
+        ("Italy", "strategic partnership"): "month",
+        ("Brazil", "comprehensive partnership"): "year",
+    }
+    for key, precision in coarse.items():
+        assert up.loc[key, "date_precision"] == precision, key
+        assert up.loc[key, "counted_from"] == data.period_end(up.loc[key, "since"], precision), key
+
+
+def test_strategic_level_chart_title_matches_the_data():
+    """'Vietnam's strategic-level partners' (00-start-here) is true of every partner in the table: each one's
+    present level is a strategic or comprehensive strategic partnership; 22 partners, Czech Republic included."""
+    from helpers import charts
+
+    partners = data.partnerships()
+    assert set(partners["level"]) == {"strategic partnership", "comprehensive strategic partnership"}
+    assert len(partners) == 22 and "Czech Republic" in set(partners["partner"])
+    spec = charts.partners_by_level().to_dict()
+    assert spec["title"]["text"] == "Vietnam's strategic-level partners"
+    assert f"({len(partners)} in all)" in spec["description"]
+    rows = next(iter(spec["datasets"].values()))
+    shown = {r["partner"]: r["when"] for r in rows}
+    for r in partners.itertuples():  # the tooltip gives the date no more precisely than its source
+        assert shown[r.partner] == data.date_text(r.date, r.date_precision)
+
+
+def test_every_index_rank_carries_the_number_of_nations_ranked_that_year():
+    from helpers import soft_power
+
+    ranks = data.indicators()
+    ranks = ranks[ranks["unit"] == "rank"]
+    assert len(ranks) >= 12
+    for r in ranks.itertuples():
+        n = soft_power.n_ranked(r.note)
+        assert n is not None and n >= r.value, (r.indicator, r.year, r.note)

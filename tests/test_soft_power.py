@@ -167,8 +167,11 @@ def test_share_ahead_puts_a_rank_in_its_field():
     # so the rank number rose by 3 while Vietnam moved from the bottom fifth into the top third
     assert sp.rank_change(frame, 2020, 2024) < 0 and sp.share_ahead(frame, 2024) < sp.share_ahead(frame, 2020)
     lowy = sp.index_ranks((sp.LOWY_DIPLOMATIC,))
+    assert list(lowy["n_ranked"]) == [25, 26, 26, 27]   # the index ranks the same field on each measure
+    assert sp.share_ahead(lowy, 2024) == 25.9            # 7 of 27 above Vietnam
+    unsized = lowy.assign(n_ranked=lowy["n_ranked"].where(lowy["year"] != 2024))
     with pytest.raises(ValueError, match="number of nations ranked in 2024"):
-        sp.share_ahead(lowy, 2024)
+        sp.share_ahead(unsized, 2024)
 
 
 def test_the_numeric_exercise_key_matches_the_data():
@@ -196,7 +199,41 @@ def test_comprehensive_strategic_partners_are_counted_by_date():
     assert sp.csp_count_on(sp.READING_DATES["trong2016"]) == 2   # India followed on 3 September 2016
     steps = sp.csp_steps()
     assert list(steps["count"]) == list(range(1, len(steps) + 1))
-    assert steps["since"].is_monotonic_increasing
+    assert steps["counted_from"].is_monotonic_increasing
+
+
+def test_a_step_known_only_to_the_month_counts_from_the_month_s_end():
+    # Russia's comprehensive strategic partnership is known only as July 2012 (partnerships.csv)
+    russia = sp.csp_steps().set_index("partner").loc["Russia"]
+    assert russia["date_precision"] == "month" and str(russia["since"].date()) == "2012-07-01"
+    assert sp.csp_count_on("2012-07-01") == 1   # China only: July 2012 may not have come yet
+    assert sp.csp_count_on("2012-07-30") == 1
+    assert sp.csp_count_on("2012-07-31") == 2
+
+
+def test_csp_count_on_agrees_with_level_on_and_holds_a_year_only_step_to_31_december():
+    import pandas as pd
+    from helpers import data
+
+    for day in ("2012-07-15", "2016-09-02", "2016-09-03", "2024-07-01", "2025-12-31"):
+        at_top = data.level_on(day)
+        assert sp.csp_count_on(day) == int((at_top["level"] == sp.CSP).sum()), day
+    table = pd.DataFrame({"since": pd.to_datetime(["2007-01-01", "2010-03-05"]),
+                          "date_precision": ["year", "day"]})
+    table["counted_from"] = [data.period_end(d, p) for d, p in zip(table["since"], table["date_precision"])]
+    assert sp.csp_count_on("2007-06-30", steps=table) == 0
+    assert sp.csp_count_on("2007-12-31", steps=table) == 1
+    assert sp.csp_count_on("2010-03-05", steps=table) == 2
+
+
+def test_the_partners_chart_draws_each_step_where_it_is_counted():
+    spec = sp.partners_chart().to_dict()
+    layers = spec["layer"]
+    assert layers[0]["encoding"]["x"]["field"] == "counted_from"
+    assert layers[1]["encoding"]["x"]["field"] == "counted_from"
+    values = next(iter(spec["datasets"].values()))
+    russia = next(v for v in values if v["partner"] == "Russia")
+    assert russia["counted_from"].startswith("2012-07-31") and russia["when"] == "2012-07"
 
 
 @pytest.mark.parametrize("build", [sp.brand_finance_chart, sp.lowy_chart, sp.partners_chart],

@@ -112,7 +112,8 @@ class ExerciseSetView:
 
         exercise = self.bank[exercise_id]
         return ExerciseWidget(exercise, self.mode, self.store, self.display, on_record=self._recorded,
-                              restored=self.restored_record(exercise_id))
+                              restored=self.restored_record(exercise_id),
+                              progress=lambda: "Progress: " + progress_text(self.summary()))
 
     def show(self, exercise_id: str) -> None:
         """Show one exercise: its prompt, its widget, and its answer record (re-emitted if restored)."""

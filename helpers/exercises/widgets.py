@@ -5,7 +5,10 @@ Pure functions (tests call them without a browser):
 * `answer_from_values(exercise, values) -> (answer, error)`: the controls' raw values -> the JSON
   answer, or a message for the student ("Type a number, e.g. 12.5", "Choose an option first.");
 * `values_from_answer(exercise, answer)`: the inverse, to restore a saved answer into the controls;
-* `feedback(exercise, mode, answer) -> Feedback`: what the student sees after Check/Submit/Save;
+* `feedback(exercise, mode, answer, attempt=1) -> Feedback`: what the student sees after
+  Check/Submit/Save (practice: a wrong first try gets a hint pointing to the paragraph, the
+  explanation follows a right answer or a second try);
+* `control_name(exercise, item_text)`: the accessible name of an item's drop-down;
 * `parse_number`, `word_count_label`, `grid_cells`, `md_to_html`.
 
 `ExerciseWidget` builds the controls, wires each callback to those functions, and records the
@@ -20,6 +23,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from .. import a11y
 from . import record as rec
 from .bank import TYPE_LABELS, Exercise
 from .scoring import NoKeyError, check_answer_shape, score, word_count
@@ -178,8 +182,23 @@ def _cites_html(exercise: Exercise) -> str:
     return html.escape(", ".join(f"[{c}]" for c in exercise.cites))
 
 
-def feedback(exercise: Exercise, mode: str, answer: Any, restored: bool = False) -> Feedback:
-    """What the student sees for an answer, in practice or assessment mode."""
+def hint_html(exercise: Exercise) -> str:
+    """The hint after a wrong first try: where to look, not the answer."""
+    return f"<p>Hint: reread {_cites_html(exercise)}, then try again.</p>"
+
+
+def hint_text(exercise: Exercise) -> str:
+    return "Hint: reread " + ", ".join(f"[{c}]" for c in exercise.cites) + ", then try again."
+
+
+def feedback(exercise: Exercise, mode: str, answer: Any, restored: bool = False, attempt: int = 1) -> Feedback:
+    """What the student sees for an answer, in practice or assessment mode.
+
+    Practice feedback teaches: a right answer gets the explanation; an answer that is not right
+    gets, on the first try (`attempt` 1), a hint naming the paragraph to reread and no
+    explanation (it would give the answer away); from the second try on, the explanation.
+    Never by colour alone: the status is said in words and with a symbol.
+    """
     problem = check_answer_shape(exercise, answer)
     if problem:
         return Feedback("error", problem, f"<p>{html.escape(problem)}</p>")
@@ -200,12 +219,48 @@ def feedback(exercise: Exercise, mode: str, answer: Any, restored: bool = False)
     status = "right" if result.correct else ("partial" if (result.fraction or 0) > 0 else "wrong")
     icon = {"right": "✔", "partial": "◐", "wrong": "✘"}[status]
     head = {"right": "Right.", "partial": result.message, "wrong": "Not right yet: try again."}[status]
-    text = f"{head} {exercise.explanation or ''}".strip()
+    if status != "right" and attempt >= 2:
+        head = {"partial": result.message, "wrong": "Still not right."}[status] + " Here is why."
     body = f"<p><strong>{icon} {html.escape(head)}</strong></p>"
+    if status != "right" and attempt < 2:
+        text = f"{head} {hint_text(exercise)}"
+        body += hint_html(exercise)
+        return Feedback(status, text, body)
+    text = f"{head} {exercise.explanation or ''}".strip()
     if exercise.explanation:
         body += md_to_html(exercise.explanation)
     body += f"<p><small>Reading: {_cites_html(exercise)}</small></p>"
     return Feedback(status, text, body)
+
+
+def control_name(exercise: Exercise, item_text: str) -> str:
+    """The accessible name of an item's drop-down: what it asks, then the item's visible text."""
+    what = {"classify": "Category for", "order": "Position of", "grid": "Cell for"}.get(exercise.type, "Answer for")
+    return f"{what}: {a11y.plain_text(item_text)}"
+
+
+def prompt_name(exercise: Exercise) -> str:
+    """A group's accessible name: the exercise's prompt, as plain text."""
+    return a11y.plain_text(exercise.prompt) or f"Exercise {exercise.id}"
+
+
+def set_dropdown(dd, value) -> None:
+    """Set a drop-down whose first option is the "— choose … —" placeholder (value None):
+    with no answer the placeholder is shown, not an empty box."""
+    dd.value = value
+    if value is None:
+        dd.index = 0
+
+
+def keep_placeholder(dd) -> None:
+    """ipywidgets turns value None into "no option chosen" (an empty box, index None), also when
+    the student chooses the placeholder; show the placeholder (index 0, value None) instead."""
+    def fix(change):
+        if change["new"] is None:
+            dd.index = 0
+
+    dd.observe(fix, names="index")
+    set_dropdown(dd, dd.value)
 
 
 # --------------------------------------------------------------------------- display plumbing
@@ -237,7 +292,8 @@ class ExerciseWidget:
     """One exercise: controls, a Check/Submit/Save button, feedback, and the answer record."""
 
     def __init__(self, exercise: Exercise, mode: str, store=None, display=None,
-                 on_record: Callable[[dict], None] | None = None, restored: dict | None = None):
+                 on_record: Callable[[dict], None] | None = None, restored: dict | None = None,
+                 progress: Callable[[], str] | None = None):
         import ipywidgets as w
 
         self.w = w
@@ -249,6 +305,8 @@ class ExerciseWidget:
         self.display_id = f"vnfr-{slug(exercise.set)}-{slug(exercise.id)}-{uuid.uuid4().hex[:8]}"
         self.last_record: dict | None = None
         self.saved_text: str | None = None
+        self.progress = progress
+        self.attempts = 0  # checks in a row that were not right (practice: the hint, then the explanation)
         self._build()
         if restored is not None and check_answer_shape(exercise, restored.get("answer")) is None:
             self.last_record = restored
@@ -268,6 +326,7 @@ class ExerciseWidget:
             radio = w.RadioButtons(options=[(text, oid) for oid, text in ex.options], value=None,
                                    layout=w.Layout(width="auto"))
             radio.add_class("vnfr-input")
+            a11y.group(radio, prompt_name(ex), radio=True)
             self.inputs["choice"] = radio
             rows.append(radio)
         elif t == "multiple":
@@ -287,7 +346,9 @@ class ExerciseWidget:
                 opts = [("— choose a cell —", None)] + [(quadrant_label(ex, q), i) for i, q in enumerate(ex.quadrants)]
             for iid, text in ex.items:
                 dd = w.Dropdown(options=opts, value=None, layout=w.Layout(width="auto"))
+                keep_placeholder(dd)
                 dd.add_class("vnfr-input")
+                a11y.name(dd, control_name(ex, text))
                 label = w.HTML(f"<span>{html.escape(text)}</span>", layout=w.Layout(flex="1 1 auto"))
                 row = w.HBox([dd, label] if t == "order" else [label, dd],
                              layout=w.Layout(align_items="center", justify_content="space-between"))
@@ -307,6 +368,8 @@ class ExerciseWidget:
             box = w.Text(value="", placeholder=f"e.g. {ex.spec.get('example', '12.5')}",
                          description="Answer", continuous_update=True)
             box.add_class("vnfr-input")
+            unit = f" (in {ex.spec['unit']})" if ex.spec.get("unit") else ""
+            a11y.name(box, f"Answer{unit}: {prompt_name(ex)}")
             self.inputs["number"] = box
             parts = [box] + ([w.Label(ex.spec["unit"])] if ex.spec.get("unit") else [])
             rows.append(w.HBox(parts))
@@ -314,6 +377,7 @@ class ExerciseWidget:
             area = w.Textarea(value="", placeholder="Write your answer here.", continuous_update=True,
                               layout=w.Layout(width="100%", height="9em"))
             area.add_class("vnfr-input")
+            a11y.name(area, f"Your answer: {prompt_name(ex)}")
             self.inputs["text"] = area
             self.word_count = w.Label("0 words")
             self.word_count.add_class("vnfr-wordcount")
@@ -328,11 +392,14 @@ class ExerciseWidget:
             for n in ex.choices:
                 words = r.paragraph(n).text.split()
                 opts.append((f"¶{n}: {' '.join(words[:9])}…", n))
-            claim = w.HTML(f"<p><strong>Claim:</strong> {html.escape(ex.spec['claim'])}</p>")
+            ask = f"The paragraph of [{ex.spec['reading']}] that supports the claim"
+            claim = w.HTML(f"<p><strong>Claim:</strong> {html.escape(ex.spec['claim'])}</p>"
+                           f"<p>{html.escape(ask)}:</p>")
             claim.add_class("vnfr-claim")
-            dd = w.Dropdown(options=opts, value=None, description=ex.spec["reading"],
-                            layout=w.Layout(width="100%"))
+            dd = w.Dropdown(options=opts, value=None, layout=w.Layout(width="100%"))
+            keep_placeholder(dd)
             dd.add_class("vnfr-input")
+            a11y.name(dd, f"{ask}: {ex.spec['claim']}")
             self.inputs["paragraph"] = dd
             self.preview = w.HTML("")
             self.preview.add_class("vnfr-preview")
@@ -344,6 +411,7 @@ class ExerciseWidget:
                                       f"<small>[{ex.spec['reading']} ¶{n}]</small></blockquote>")
 
             dd.observe(show_paragraph, names="value")
+            a11y.live(self.preview)
             rows += [claim, dd, self.preview]
 
         label = {"practice": "Check", "assessment": "Submit"}.get(self.mode, "Submit")
@@ -355,10 +423,14 @@ class ExerciseWidget:
         self.button.on_click(lambda _b: self.submit())
         self.feedback = w.HTML("")
         self.feedback.add_class("vnfr-feedback")
+        a11y.live(self.feedback)
         controls = w.VBox(rows)
         controls.add_class("vnfr-controls")
-        self.box = w.VBox([controls, self.button, self.feedback],
+        if t == "multiple":
+            a11y.group(controls, prompt_name(ex))
+        self.box = w.VBox([controls, self.button, self.feedback, a11y.Annotator()],
                           layout=w.Layout(border="1px solid #ccc", padding="8px", margin="4px 0"))
+        a11y.scope(self.box)
         for cls in ("vnfr-exercise", f"vnfr-type-{t}", f"vnfr-ex-{slug(ex.id)}", f"vnfr-mode-{self.mode}"):
             self.box.add_class(cls)
 
@@ -388,13 +460,13 @@ class ExerciseWidget:
                 cb.value = oid in (values or [])
         elif t in ("classify", "order", "grid"):
             for iid, dd in i.items():
-                dd.value = (values or {}).get(iid)
+                set_dropdown(dd, (values or {}).get(iid))
         elif t == "numeric":
             i["number"].value = values or ""
         elif t == "text":
             i["text"].value = values or ""
         elif t == "evidence":
-            i["paragraph"].value = values
+            set_dropdown(i["paragraph"], values)
 
     # callbacks ------------------------------------------------------------------------------
     def _update_word_count(self):
@@ -419,11 +491,14 @@ class ExerciseWidget:
                 children.append(cell)
         self.grid_view.children = children
 
-    def _show_feedback(self, fb: Feedback):
+    def _show_feedback(self, fb: Feedback, progress: str | None = None):
         for cls in STATUS_CLASSES:
             self.feedback.remove_class(cls)
         self.feedback.add_class(f"vnfr-status-{fb.status}")
-        self.feedback.value = fb.html
+        # The feedback is a live region: its text (and the progress, for screen readers) is
+        # announced without moving the focus from the button.
+        extra = f'<p class="vnfr-sr-only">{html.escape(progress)}</p>' if progress else ""
+        self.feedback.value = fb.html + extra
 
     def emit(self, record: dict | None, first: bool = False) -> None:
         """Show (first) or update the record output of this cell."""
@@ -453,10 +528,11 @@ class ExerciseWidget:
         if ex.type == "text":
             self.saved_text = answer
             self._update_word_count()
-        fb = feedback(ex, self.mode, answer)
+        fb = feedback(ex, self.mode, answer, attempt=self.attempts + 1)
+        self.attempts = 0 if fb.status in ("right", "recorded") else self.attempts + 1
         if warning:
             fb = Feedback(fb.status, fb.text + warning, fb.html + f"<p>{html.escape(warning)}</p>")
-        self._show_feedback(fb)
         if self.on_record:
             self.on_record(record)
+        self._show_feedback(fb, self.progress() if self.progress else None)
         return fb

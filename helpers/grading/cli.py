@@ -28,7 +28,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--assignment", metavar="SET", help="grade only this set (e.g. 01-soft-power); other notebooks are skipped")
     p.add_argument("--bank", type=Path, help="folder of exercise banks (default: course/exercises)")
     p.add_argument("--max-mb", type=float, default=MAX_FILE_MB, help=f"refuse files larger than this (default {MAX_FILE_MB:g})")
-    p.add_argument("--no-chart", action="store_true", help="skip the item-analysis chart (items.csv is still written)")
+    p.add_argument("--no-chart", action="store_true", help="skip the charts (items.html; reteach.html is written without its charts)")
+    p.add_argument("--assess", nargs="+", default=[], metavar="SET",
+                   help="sets the students' edition had in assessment mode (release --assess): "
+                        "treated as assessment sets here too (feedback pages only with --feedback)")
+    p.add_argument("--compare", type=Path, metavar="OLD_GRADES_DIR",
+                   help="an earlier --out folder: list every exercise whose score changed since (changes.csv)")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no line per problem (the summary is still printed)")
     p.add_argument("--canvas-assignment", action="append", default=[], metavar="SET=ID",
                    help="the Canvas assignment id of a set, so canvas.csv fills that assignment "
@@ -109,6 +114,12 @@ def main(argv: list[str] | None = None) -> int:
     if not banks:
         print(f"grade: no exercise banks found in {args.bank or 'course/exercises'}", file=sys.stderr)
         return 2
+    unknown = [s for arg in args.assess for s in arg.split() if s not in banks]
+    if unknown:
+        print(f"grade: --assess {' '.join(unknown)}: no such set (sets: {', '.join(banks)})", file=sys.stderr)
+        return 2
+    for set_id in (s for arg in args.assess for s in arg.split()):
+        banks[set_id].mode = "assessment"
     if args.assignment and args.assignment not in banks:
         print(f"grade: --assignment {args.assignment}: no such set (sets: {', '.join(banks)})", file=sys.stderr)
         return 2
@@ -130,6 +141,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"grade: {err}", file=sys.stderr)
             return 2
 
+    earlier = None
+    if args.compare:  # read before anything is written: --out may be the same folder
+        from .compare import CompareError, read_gradebook
+
+        try:
+            earlier = read_gradebook(args.compare / "gradebook.csv")
+        except CompareError as err:
+            print(f"grade: --compare: {err}", file=sys.stderr)
+            return 2
+
     try:
         canvas_ids = _canvas_ids(args.canvas_assignment, banks)
     except ValueError as err:
@@ -140,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     run = grade_folder(args.submissions, banks, assignment=args.assignment, roster=roster, deadline=deadline,
                        max_mb=args.max_mb, progress=False if args.quiet else None, echo=echo)
 
-    from . import feedback, freetext, gradebook, items
+    from . import feedback, freetext, gradebook, items, reteach
     from .core import Problem
 
     if args.scores:
@@ -165,14 +186,31 @@ def main(argv: list[str] | None = None) -> int:
         path = _output(run, name, write, echo)
         if path:
             written.append(path)
-    analysis = _output(run, "items.csv", lambda: items.analyse(run), echo) or []
-    path = _output(run, "items.csv", lambda: items.write_items_csv(analysis, out), echo)
-    if path:
-        written.append(path)
+    analysis, set_stats = _output(run, "items.csv", lambda: items.analyse_run(run), echo) or ([], [])
+    for name, write in [("items.csv", lambda: items.write_items_csv(analysis, out)),
+                        ("sets.csv", lambda: items.write_sets_csv(set_stats, out))]:
+        path = _output(run, name, write, echo)
+        if path:
+            written.append(path)
     if not args.no_chart:
         chart = _output(run, "items.html", lambda: _staged(out, lambda d: items.write_items_chart(analysis, d)), echo)
         if chart:
             written.append(chart)
+    lines = _output(run, "reteach.csv", lambda: reteach.reteach(run), echo) or []
+    for name, write in [("reteach.csv", lambda: reteach.write_reteach_csv(lines, out)),
+                        ("reteach.html", lambda: _staged(out, lambda d: reteach.write_reteach_page(
+                            lines, run, d, chart=not args.no_chart)))]:
+        path = _output(run, name, write, echo)
+        if path:
+            written.append(path)
+    changed = None
+    if earlier is not None:
+        from .compare import compare, write_changes
+
+        changed = _output(run, "changes.csv", lambda: compare(earlier, out / "gradebook.csv"), echo)
+        path = _output(run, "changes.csv", lambda: write_changes(changed, out), echo) if changed is not None else None
+        if path:
+            written.append(path)
     pages = _output(run, "feedback/", lambda: _staged(
         out, lambda d: feedback.write_feedback(run, d, assessment_too=args.feedback)), echo) or []
     path = _output(run, "errors.csv", lambda: gradebook.write_errors(run, out), echo)
@@ -180,6 +218,10 @@ def main(argv: list[str] | None = None) -> int:
         written.append(path)
 
     _summary(run, rows, out, written, pages, analysis)
+    if changed is not None:
+        from .compare import summary
+
+        print("\n".join(summary(changed)))
     return 0
 
 

@@ -1,9 +1,9 @@
 """Answer records out of one handed-in notebook, read as JSON and nothing else.
 
 The file is never executed, imported or unpickled: it is read as bytes (after a size check),
-decoded, parsed once with ``json.loads`` and walked for outputs with the course's answer MIME type.
-``json.loads`` only ever builds dicts, lists, strings, numbers, booleans and None, so no answer can
-carry an object with a custom ``__eq__``.
+parsed once (by orjson, else ``json.loads``; see ``_fast_parse``) and walked for outputs with the
+course's answer MIME type. Both only ever build dicts, lists, strings, numbers, booleans and None,
+so no answer can carry an object with a custom ``__eq__``.
 """
 from __future__ import annotations
 
@@ -181,6 +181,47 @@ def _has_huge(value) -> int:
     return 0
 
 
+try:
+    import orjson as _orjson
+except ImportError:  # then every file takes the ordinary path
+    _orjson = None
+
+
+def _wide_float(value) -> bool:
+    """A float of 2**63 or more inside a JSON value: orjson makes one of an integer too wide for 64
+    bits, where ``json`` keeps the integer."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if type(v) is float and abs(v) >= 2.0 ** 63:
+            return True
+        if isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return False
+
+
+def _fast_parse(raw: bytes) -> dict | None:
+    """The notebook parsed by orjson (about 2.5 times faster than ``json``), when that gives what
+    the ordinary path below gives: the same dicts, lists, strings and numbers. None, so that the
+    ordinary path parses the file or says why it cannot, whenever orjson is missing or refuses the
+    bytes (a byte-order mark, bad UTF-8, NaN, a number out of range, a lone surrogate, bad JSON) or
+    an answer record holds a float that may have been a very wide integer."""
+    if _orjson is None:
+        return None
+    try:
+        nb = _orjson.loads(raw)
+    except Exception:
+        return None
+    if not isinstance(nb, dict):
+        return None
+    for _, _, record in walk_outputs(nb):
+        if record is not None and _wide_float(record):
+            return None
+    return nb
+
+
 def read_notebook_json(path: Path, max_mb: float = MAX_FILE_MB) -> dict:
     """The notebook as a dict, or ``Rejected`` with the reason."""
     raw = read_regular_file(path, max_mb)
@@ -189,6 +230,9 @@ def read_notebook_json(path: Path, max_mb: float = MAX_FILE_MB) -> dict:
         raise Rejected("a zip archive, not a notebook: unzip it first")
     if b"\x00" in head:
         raise Rejected("binary data, not a notebook")
+    nb = _fast_parse(raw)
+    if nb is not None:
+        return _notebook(nb)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -206,6 +250,10 @@ def read_notebook_json(path: Path, max_mb: float = MAX_FILE_MB) -> dict:
         raise Rejected(f"not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}") from None
     except RecursionError:
         raise Rejected("JSON nested too deeply to be a notebook") from None
+    return _notebook(nb)
+
+
+def _notebook(nb) -> dict:
     if not isinstance(nb, dict):
         raise Rejected("not a notebook (the JSON is not an object)")
     if "worksheets" in nb and "cells" not in nb:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment
@@ -22,10 +23,14 @@ TEMPLATE = """<!doctype html>
 body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#222}
 table{border-collapse:collapse;width:100%;margin:1rem 0 2rem}th,td{border-top:1px solid #ccc;padding:.5rem;vertical-align:top;text-align:left}
 .right{color:#1b5e20}.wrong{color:#b71c1c}.pending{color:#6d4c00}pre{white-space:pre-wrap;margin:0;font:inherit}
-.cite{color:#555;font-size:.9em}.late{background:#fff3e0;padding:.25rem .5rem}
+.cite{color:#555;font-size:.9em}.weakest{background:#e3f2fd;padding:.5rem .75rem}.late{background:#fff3e0;padding:.25rem .5rem}
 </style></head><body>
 <h1>Feedback for {{ name }}</h1>
 <p>Course: Vietnam's foreign relations. Student: {{ key }}.</p>
+{% if weakest %}
+<p class="weakest"><strong>Your weakest outcome: {{ weakest.outcome }}</strong>{% if weakest.text %} ({{ weakest.text }}){% endif %}:
+{{ weakest.earned }} of {{ weakest.possible }} points ({{ weakest.percent }} %).{% if weakest.cites %} Reread {{ weakest.cites }}.{% endif %}</p>
+{% endif %}
 {% for s in sets %}
 <section>
 <h2>{{ s.title }}</h2>
@@ -49,9 +54,10 @@ _template = _env.from_string(TEMPLATE)
 _markdown = None
 
 
+@lru_cache(maxsize=4096)
 def course_markdown(text: str):
     """The course's own Markdown (prompts, explanations) as HTML, with any raw HTML in it escaped.
-    Never used for anything a student wrote."""
+    Never used for anything a student wrote. Cached: every page shows the same prompts."""
     global _markdown
     if _markdown is None:
         try:
@@ -92,7 +98,17 @@ def _fmt(x) -> str:
     return "–" if x is None else f"{x:g}"
 
 
-def page(run: Run, key: str, name: str, subs: list[Submission]) -> str:
+def _weakest(run: Run, subs: list[Submission], texts: dict[str, str] | None):
+    from .reteach import weakest_outcome
+
+    w = weakest_outcome(run, subs, texts)
+    if w is None:
+        return None
+    return dict(outcome=w.outcome, text=w.text, earned=_fmt(w.earned), possible=_fmt(w.possible),
+                percent=f"{100 * w.share:.0f}", cites="; ".join(f"[{c}]" for c in w.paragraphs))
+
+
+def page(run: Run, key: str, name: str, subs: list[Submission], outcome_texts: dict[str, str] | None = None) -> str:
     sets = []
     for sub in subs:
         bank = run.banks[sub.set]
@@ -116,7 +132,7 @@ def page(run: Run, key: str, name: str, subs: list[Submission]) -> str:
             ))
         sets.append(dict(title=bank.title, points=_fmt(sub.points), possible=_fmt(bank.max_points),
                          pending=sub.pending, file=sub.rel, late=sub.late, late_reason=sub.late_reason, rows=items))
-    return _template.render(name=name, key=key, sets=sets)
+    return _template.render(name=name, key=key, sets=sets, weakest=_weakest(run, subs, outcome_texts))
 
 
 def safe_filename(key: str) -> str:
@@ -134,6 +150,9 @@ def write_feedback(run: Run, out: Path, *, assessment_too: bool = False) -> list
         if run.banks[sub.set].mode == "assessment" and not assessment_too:
             continue
         by_student.setdefault(sub.student_key, []).append(sub)
+    from .reteach import outcome_texts
+
+    texts = outcome_texts(run) if by_student else {}
     written = []
     used: set[str] = set()
     order = list(run.banks)
@@ -147,6 +166,6 @@ def write_feedback(run: Run, out: Path, *, assessment_too: bool = False) -> list
         used.add(fname)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{fname}.html"
-        path.write_text(page(run, key, subs[0].display_name, subs), encoding="utf-8")
+        path.write_text(page(run, key, subs[0].display_name, subs, texts), encoding="utf-8")
         written.append(path)
     return written

@@ -58,8 +58,8 @@ def visible(text, *, keep_newlines: bool = False, limit: int | None = None) -> s
         return ""
     if not isinstance(text, str):
         text = str(text)
-    if _UNSAFE.search(text):
-        text = "".join(_escape(c) if _needs_escape(c, keep_newlines) else c for c in text)
+    if _UNSAFE.search(text):  # what _UNSAFE matches is exactly what _needs_escape would escape
+        text = _UNSAFE.sub(lambda m: m.group() if keep_newlines and m.group() in "\n\t" else _escape(m.group()), text)
     if limit is not None and len(text) > limit:
         text = text[: limit - 1] + "…"
     return text

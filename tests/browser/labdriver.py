@@ -40,16 +40,25 @@ KERNEL_IDLE_TIMEOUT_MS = 90_000
 RUN_ALL_TIMEOUT_MS = 180_000
 RENDER_TIMEOUT_MS = 30_000
 
-# JupyterLab user settings for the test server only (written to its temporary settings dir).
+# The course's own JupyterLab settings overrides: what `make lab`, the hub and Binder give every
+# student (windowing off, so every cell is in the page and in the accessibility tree; no news, no
+# update checks). The test server uses exactly this file as its overrides.
+OVERRIDES = REPO / "helpers" / "jupyterlab" / "overrides.json"
+# The one user setting of the tests' own: saving is explicit in the tests.
 LAB_SETTINGS = {
-    # Every cell stays in the DOM, so every output is rendered and checked, and screenshots are whole.
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-    # No news, no update checks: nothing to fetch from outside.
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false", "checkForUpdates": False},
-    # Saving is explicit in the tests.
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
 }
+
+
+def app_settings_dir(state: Path) -> Path:
+    """A copy of this environment's JupyterLab application settings with the course's overrides."""
+    dest = state / "app-settings"
+    src = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings"
+    if src.is_dir():
+        shutil.copytree(src, dest, dirs_exist_ok=True)
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(OVERRIDES, dest / "overrides.json")
+    return dest
 
 
 # --------------------------------------------------------------------------------------- server
@@ -131,6 +140,7 @@ def start_lab(root: Path, state: Path, attempts: int = 3) -> LabServer:
         f = settings / rel
         f.parent.mkdir(parents=True, exist_ok=True)
         f.write_text(json.dumps(value))
+    app_settings = app_settings_dir(state)
     for d in ("workspaces", "runtime", "ipython", "config"):
         (state / d).mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
@@ -156,6 +166,7 @@ def start_lab(root: Path, state: Path, attempts: int = 3) -> LabServer:
             f"--ServerApp.token={token}", "--LabApp.expose_app_in_browser=True",
             f"--ServerApp.root_dir={root}",
             f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={state / 'workspaces'}",
+            f"--LabApp.app_settings_dir={app_settings}",
             "--LabApp.news_url=None",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--ServerApp.terminals_enabled=False",

@@ -171,20 +171,20 @@ def test_collect_command_needs_a_roster_or_the_hubs_list(tmp_path):
 
 # ------------------------------------------------------------------------------ JupyterLab settings
 
-def test_lab_settings_merge_the_course_overrides_over_the_defaults(tmp_path):
-    from helpers import labsettings as lab_settings
+def test_lab_settings_write_the_course_overrides_file_and_refuse_a_broken_one(tmp_path):
+    from helpers import labsettings
 
-    extra = tmp_path / "overrides.json"
-    extra.write_text(json.dumps({"@jupyterlab/docmanager-extension:plugin": {"autosave": True},
-                                 "@jupyterlab/notebook-extension:tracker": {"kernelShutdown": True}}))
-    target = lab_settings.apply(tmp_path / "env", extra)
+    target = labsettings.apply(tmp_path / "env")
     settings = json.loads(target.read_text())
-    assert settings["@jupyterlab/notebook-extension:tracker"] == {"windowingMode": "none", "kernelShutdown": True}
+    assert settings == json.loads(labsettings.COURSE_OVERRIDES.read_text())
+    assert settings["@jupyterlab/notebook-extension:tracker"]["windowingMode"] == "none"
     assert settings["@jupyterlab/apputils-extension:notification"]["checkForUpdates"] is False
-    assert settings["@jupyterlab/docmanager-extension:plugin"] == {"autosave": True}
     page = json.loads((tmp_path / "env" / "etc" / "jupyter" / "labconfig" / "page_config.json").read_text())
     assert page["disabledExtensions"]["@jupyterlab/mathjax3-extension"] is True
-    assert lab_settings.apply(tmp_path / "env2", tmp_path / "missing.json").is_file()  # defaults alone
+    broken = tmp_path / "broken.json"
+    broken.write_text("[1, 2")
+    with pytest.raises(SystemExit, match="cannot read the course's JupyterLab settings"):
+        labsettings.apply(tmp_path / "env2", broken)
 
 
 def test_the_course_kernel_runs_without_the_debugger(tmp_path):
