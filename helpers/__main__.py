@@ -7,6 +7,8 @@
   slides [--out DIR]            HTML slides of the notebooks, opening with no network
   site [--out DIR]              the reader edition: static HTML of notebooks, readings, glossary
   slideshow [--check]           give the notebooks the slide metadata the live slideshow reads
+  hub publish|users|link        the class hub: publish the course, create the students' users
+  collect --hub --out DIR       gather the students' notebooks from the hub, one folder each
 """
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ COMMANDS = {
     "site": "helpers.publish:site_main",
     "slideshow": "helpers.slideshow",
     "teaching": "helpers.teaching",
+    "hub": "helpers.hub",
+    "collect": "helpers.collect",
 }
 
 

@@ -17,10 +17,20 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-import pandas as pd
-
 from . import data
 from .a11y import accessible
+
+
+class _Pandas:
+    """pandas, imported on first use rather than by the notebook's setup cell (make bench)."""
+
+    def __getattr__(self, name):
+        import pandas
+
+        return getattr(pandas, name)
+
+
+pd = _Pandas()
 
 CSP = "comprehensive strategic partnership"
 LEVELS_TOP_FIRST = tuple(reversed(data.LEVELS))

@@ -140,6 +140,9 @@ def execute_notebook(path: Path, cache: Path | None = None, timeout: int = KERNE
             client.execute(env=env)
         except CellExecutionError as exc:
             raise PublishError(f"{path.name}: a cell failed while running it:\n{exc}") from None
+    from .charts import add_static_svg
+
+    add_static_svg(nb)  # static charts for the HTML, drawn here, not in the kernel
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         for old in cached.parent.glob(f"{path.stem}-*.ipynb"):

@@ -217,7 +217,7 @@ def build(out: Path | str, root: Path | str | None = None, assess: list[str] | t
         nb = clean_notebook(json.loads(path.read_text(encoding="utf-8")))
         (out / "notebooks" / path.name).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n",
                                                    encoding="utf-8")
-    for extra in ("LICENSE", "LICENSE.md", "LICENSE-CODE", "LICENSE-TEXT", "environment.yml"):
+    for extra in ("LICENSE", "LICENSE.md", "LICENSE-CODE", "LICENSE-TEXT", "environment.yml", "postBuild"):
         if (root / extra).is_file():
             shutil.copy2(root / extra, out / extra)
     (out / "README.md").write_text(EDITION_README, encoding="utf-8")

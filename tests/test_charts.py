@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import altair as alt
 import pandas as pd
@@ -25,22 +26,32 @@ def bundle_of(chart) -> dict:
     return out[0] if isinstance(out, tuple) else out
 
 
-def test_bundle_has_vegalite5_svg_and_text_but_no_html(chart):
+def test_bundle_in_the_kernel_has_vegalite5_and_text_but_no_svg_or_html(chart):
     bundle = bundle_of(chart)
-    assert set(bundle) == {charts.VEGALITE_MIME, "image/svg+xml", "text/plain"}
+    assert set(bundle) == {charts.VEGALITE_MIME, "text/plain"}  # no vl-convert in the student's kernel
     spec = bundle[charts.VEGALITE_MIME]
     assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v5")
     assert bundle["text/plain"] == "Exports. Exports rise from 14 to 282 billion dollars. Source: T1; T3; T7."
 
 
-def test_static_svg_is_drawn_locally_with_marks(chart):
-    svg = bundle_of(chart)["image/svg+xml"]
+def exported(chart) -> dict:
+    """The chart's output as an export sees it, after add_static_svg."""
+    nb = {"cells": [{"cell_type": "markdown", "source": "x"},
+                    {"cell_type": "code", "outputs": [{"output_type": "display_data", "data": dict(bundle_of(chart))}]}]}
+    assert charts.add_static_svg(nb) == 1
+    assert charts.add_static_svg(nb) == 0  # already drawn: not drawn twice
+    return nb["cells"][1]["outputs"][0]["data"]
+
+
+def test_static_svg_is_drawn_locally_with_marks_when_exporting(chart):
+    svg = exported(chart)["image/svg+xml"]
     assert svg.startswith("<svg") and "mark-line" in svg and "mark-symbol" in svg
     assert "Source: T1; T3; T7" in svg
+    assert charts.mimebundle(bundle_of(chart)[charts.VEGALITE_MIME], static=True)["image/svg+xml"] == svg
 
 
 def test_nothing_in_the_output_points_at_a_cdn(chart):
-    bundle = bundle_of(chart)
+    bundle = exported(chart)
     text = json.dumps(bundle[charts.VEGALITE_MIME]) + bundle["image/svg+xml"]
     for host in ("cdn.jsdelivr", "unpkg", "<script"):
         assert host not in text
@@ -88,3 +99,25 @@ def test_partners_by_level_has_a_point_per_partner_and_real_sources():
     rows = next(iter(spec["datasets"].values()))
     assert len(rows) == len(data.partnerships())
     assert "[S2]" in charts.describe(spec)  # China's joint statement
+
+
+def test_a_chart_is_static_svg_in_the_exported_page_though_the_kernel_drew_none(tmp_path):
+    """The kernel sends Vega-Lite only; the export (helpers.publish) draws the SVG outside it."""
+    import nbformat
+    from nbformat import v4
+
+    from helpers import publish
+
+    path = tmp_path / "nb" / "chart.ipynb"
+    path.parent.mkdir()
+    nb = v4.new_notebook(cells=[v4.new_code_cell("import helpers\nfrom helpers import charts\nhelpers.setup()\n"
+                                                 "charts.partners_by_level()")],
+                         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nbformat.write(nb, path)
+    executed = publish.execute_notebook(path)
+    data = executed.cells[0].outputs[0]["data"]
+    assert charts.VEGALITE_MIME in data and data["image/svg+xml"].startswith("<svg")
+    publish.build_site([str(path)], out=tmp_path / "site", cache=False, log=lambda *_: None)
+    page = (tmp_path / "site" / "notebooks" / "chart.html").read_text(encoding="utf-8")
+    tags = re.findall(r"<svg\b[^>]*>", page)
+    assert any('role="img"' in t for t in tags) and "mark-symbol" in page, tags
