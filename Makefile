@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
-OVERRIDES = helpers/jupyterlab/overrides.json
+OVERRIDES = helpers/core/jupyterlab/overrides.json
 LAB_OVERRIDES = $(VENV)/share/jupyter/lab/settings/overrides.json
 AXE_VERSION = 4.14.1
 AXE = _build/cache/npm/axe-core-$(AXE_VERSION)/package/axe.min.js
@@ -83,7 +83,7 @@ HUB_PORT   ?= 8000
 HUB_IP     ?= 0.0.0.0
 ROSTER     ?=
 
-$(HUB_STAMP): $(LOCK) course/hub/requirements.txt helpers/labsettings.py $(OVERRIDES)
+$(HUB_STAMP): $(LOCK) course/hub/requirements.txt helpers/core/labsettings.py $(OVERRIDES)
 	@test -x $(HUB_PYTHON) || { echo "make hub needs a Python 3.11+ that every user can run (HUB_PYTHON=$(HUB_PYTHON)); on Debian: apt-get install python3-venv"; exit 1; }
 	mkdir -p $(HUB_DIR) && chmod 755 $(HUB_DIR)
 	test -x $(HUB_VENV)/bin/python || $(HUB_PYTHON) -m venv $(HUB_VENV)
@@ -91,7 +91,7 @@ $(HUB_STAMP): $(LOCK) course/hub/requirements.txt helpers/labsettings.py $(OVERR
 	$(HUB_VENV)/bin/python -m pip install --quiet --require-hashes -r $(LOCK)
 	$(HUB_VENV)/bin/python -m pip install --quiet -r course/hub/requirements.txt
 	cd $(HUB_DIR) && npm install --no-audit --no-fund --silent configurable-http-proxy@5.3.0
-	PYTHONPATH=. $(HUB_VENV)/bin/python -m helpers.labsettings $(HUB_VENV) $(OVERRIDES)
+	PYTHONPATH=. $(HUB_VENV)/bin/python -m helpers.core.labsettings $(HUB_VENV) $(OVERRIDES)
 	chmod -R a+rX $(HUB_VENV) $(HUB_DIR)/node_modules
 	touch $(HUB_STAMP)
 

@@ -3,7 +3,10 @@
 Notebooks stay thin: every cell calls a function from this package, where unit tests reach it.
 
 Importing the package is cheap; heavy libraries (pandas, altair, ipywidgets) are imported by the
-modules that need them.
+modules that need them. The modules are grouped by role (see the README, "Layout"); the notebooks'
+short names (`from helpers import readings, data, charts, exercises, outline`, `from helpers import
+capstone`, ...) are resolved by `__getattr__` below, which imports the grouped module only when a
+notebook first asks for it. Package code and tests import the real paths (`helpers.core.data`).
 """
 from __future__ import annotations
 
@@ -27,9 +30,34 @@ def setup():
 
     Returns nothing; safe to call more than once.
     """
-    from . import charts
+    from helpers.core import charts
 
     charts.enable()
 
 
-__all__ = ["ROOT", "setup"]
+SHORT_NAMES = {
+    "readings": "helpers.core.readings",
+    "data": "helpers.core.data",
+    "charts": "helpers.core.charts",
+    "outline": "helpers.core.outline",
+}
+"""The names the notebooks import from `helpers` directly, and the module each one stands for."""
+
+
+def __getattr__(name: str):
+    """`from helpers import data` in a notebook: import the grouped module on first use."""
+    target = SHORT_NAMES.get(name)
+    if target is None:
+        raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+    import importlib
+
+    module = importlib.import_module(target)
+    globals()[name] = module
+    return module
+
+
+def __dir__():
+    return sorted([*globals(), *SHORT_NAMES])
+
+
+__all__ = ["ROOT", "setup", *SHORT_NAMES]

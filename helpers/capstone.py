@@ -23,7 +23,7 @@ import html
 import re
 
 from . import deepening
-from .a11y import accessible
+from helpers.core.a11y import accessible
 
 SET_ID = "05-capstone"
 READINGS = ("quytung2009", "trong2016", "hien2018", "yu2022", "quy2024")
@@ -109,7 +109,7 @@ FTA_NOTES = {p: (f"{FTA_LABEL}; it counts the agreement with the EU as signed, "
 
 def partners() -> list[str]:
     """The partners in the course table: the top tier in the order they reached it, then the rest."""
-    from . import data
+    from helpers.core import data
 
     table = data.partnerships()
     top = table[table["level"] == CSP].sort_values(["date", "partner"], kind="stable")["partner"].tolist()
@@ -144,7 +144,7 @@ def fact_sheet(partner: str, upgrades=None, milestones=None):
     """
     import pandas as pd
 
-    from . import data
+    from helpers.core import data
 
     partner = check_partner(partner)
     steps = data.upgrades() if upgrades is None else upgrades
@@ -175,7 +175,7 @@ def fact_sheet(partner: str, upgrades=None, milestones=None):
 
 def top_tier_order(upgrades=None):
     """The partners at the top level, in the order they reached it: partner, since, position (1 = first)."""
-    from . import data
+    from helpers.core import data
 
     steps = data.upgrades() if upgrades is None else upgrades
     top = steps[(steps["level"] == CSP)].sort_values(["since", "partner"], kind="stable")
@@ -192,7 +192,7 @@ def years_to_top(upgrades=None):
     """
     import pandas as pd
 
-    from . import data
+    from helpers.core import data
 
     steps = data.upgrades() if upgrades is None else upgrades
     rows = []
@@ -211,7 +211,7 @@ def years_to_top(upgrades=None):
 
 def partner_summary(partner: str) -> dict:
     """The facts the memo's first section needs, as plain values."""
-    from . import data
+    from helpers.core import data
 
     partner = check_partner(partner)
     row = data.partnerships().set_index("partner").loc[partner]
@@ -274,7 +274,7 @@ def reading_mentions(partner: str, width: int = 70):
     """
     import pandas as pd
 
-    from . import readings
+    from helpers.core import readings
 
     pattern = partner_pattern(partner)
     found = readings.kwic(pattern, width=width, regex=True)
@@ -338,7 +338,7 @@ def path_frame(partner: str, upgrades=None):
     """
     import pandas as pd
 
-    from . import data
+    from helpers.core import data
 
     partner = check_partner(partner)
     steps = data.upgrades() if upgrades is None else upgrades
@@ -362,7 +362,7 @@ def path_chart(partner: str):
     """The partner's path up the levels (in colour) against the other top-tier partners (grey)."""
     import altair as alt
 
-    from . import charts, data
+    from helpers.core import charts, data
 
     partner = check_partner(partner)
     frame = path_frame(partner)
@@ -404,7 +404,7 @@ def years_chart(partner: str):
     """Bars: years from each top-tier partner's first recorded level to the top, the chosen one in colour."""
     import altair as alt
 
-    from . import charts, data
+    from helpers.core import charts, data
 
     partner = check_partner(partner)
     frame = years_to_top()
@@ -665,7 +665,7 @@ def show_rubric(set_id: str = SET_ID) -> None:
 
 def readings_table():
     """The five readings, oldest first: who speaks, to whom, when (from the readings' headers)."""
-    from . import readings
+    from helpers.core import readings
 
     table = readings.catalogue().set_index("reading").loc[list(READINGS)].reset_index()
     table["date"] = [d[:4] + (" (inferred)" if inferred else "") for d, inferred in zip(table["date"], table["date_inferred"])]
@@ -681,7 +681,7 @@ def show_readings() -> None:
 
 def reference_markdown(reading_id: str) -> str:
     """A reading's full reference from its header: authors (posts), title, outlet, date, address."""
-    from . import readings
+    from helpers.core import readings
 
     r = readings.reading(reading_id)
     m = r.meta
@@ -712,7 +712,7 @@ def reference_markdown(reading_id: str) -> str:
 
 def data_codes() -> list[str]:
     """The source codes behind the notebook's fact sheets and charts (partnerships and related milestones)."""
-    from . import data
+    from helpers.core import data
 
     cells = list(data.partnerships()["source"])
     events = {e for pairs in RELATED_MILESTONES.values() for e, _ in pairs}
@@ -723,7 +723,7 @@ def data_codes() -> list[str]:
 
 def references_markdown() -> str:
     """References: the five readings in full, then the data sources with their addresses."""
-    from . import data
+    from helpers.core import data
 
     table = data.sources().set_index("code")
     lines = ["**The readings** (oldest first)", ""]

@@ -19,7 +19,7 @@ import datetime as dt
 import html
 from dataclasses import dataclass, field
 
-from .a11y import accessible
+from helpers.core.a11y import accessible
 
 READING = "quytung2009"
 SET_ID = "04-deepening-relations"
@@ -31,7 +31,7 @@ SP = "strategic partnership"
 
 def reading_card_markdown() -> str:
     """The reading's header facts as Markdown: authors and posts, outlet, date and its evidence."""
-    from . import readings
+    from helpers.core import readings
 
     r = readings.reading(READING)
     m = r.meta
@@ -80,7 +80,7 @@ def years_to_csp(upgrades=None):
     """
     import pandas as pd
 
-    from . import data
+    from helpers.core import data
 
     steps = data.upgrades() if upgrades is None else upgrades
     first_sp = steps[steps["level"] == SP].groupby("partner")["since"].min()
@@ -102,7 +102,7 @@ def ladder_frame(upgrades=None, as_of=None):
     """Segments for the ladder chart: partner, level, named, start, end (next step or `as_of`)."""
     import pandas as pd
 
-    from . import data
+    from helpers.core import data
 
     steps = (data.upgrades() if upgrades is None else upgrades).sort_values(["partner", "since"])
     as_of = pd.Timestamp(as_of) if as_of is not None else steps["since"].max()
@@ -124,7 +124,7 @@ def level_counts(upgrades=None, years=None):
     """How many partners in the table were at each level at the end of each year (long format)."""
     import pandas as pd
 
-    from . import data
+    from helpers.core import data
 
     steps = data.upgrades() if upgrades is None else upgrades
     if years is None:
@@ -140,7 +140,7 @@ def level_counts(upgrades=None, years=None):
 def _level_scale(levels=None):
     import altair as alt
 
-    from .charts import LEVEL_COLOURS
+    from helpers.core.charts import LEVEL_COLOURS
 
     levels = list(levels or LEVEL_COLOURS)
     return alt.Scale(domain=levels, range=[LEVEL_COLOURS[lv] for lv in levels])
@@ -169,7 +169,7 @@ def ladder_chart():
     """Each partner's level over time, a bar per step, coloured by level, with the reading's date."""
     import altair as alt
 
-    from . import charts, data
+    from helpers.core import charts, data
 
     frame = ladder_frame()
     order = list(dict.fromkeys(frame["partner"]))
@@ -206,7 +206,7 @@ def level_count_chart():
     import altair as alt
     import pandas as pd
 
-    from . import charts, data
+    from helpers.core import charts, data
 
     counts = level_counts()
     counts = counts[counts["level"] != "comprehensive partnership"].copy()
@@ -243,7 +243,7 @@ def years_chart():
     """Bars: years from strategic to comprehensive strategic partnership, per partner."""
     import altair as alt
 
-    from . import charts, data
+    from helpers.core import charts, data
 
     frame = years_to_csp()
     bars = alt.Chart(frame).mark_bar(color="#1b6ca8").encode(
@@ -277,7 +277,7 @@ CONTEXT_SOURCES = ("G45", "G46", "G47", "G32", "G6", "S2", "S62", "S64", "M64")
 def data_references_markdown() -> str:
     """The sources of the notebook's charts and of the outside facts its text cites, one line each, from
     `course/data/sources.csv`."""
-    from . import data
+    from helpers.core import data
 
     cells = list(data.partnerships()["source"]) + list(CONTEXT_SOURCES)
     codes = list(dict.fromkeys(c for cell in cells for c in data.split_source(cell)))

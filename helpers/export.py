@@ -147,7 +147,7 @@ def question_of(ex, passages: dict | None = None) -> Question:
 def load_questions(bank_dir: Path | str | None = None, set_id: str | None = None) -> dict[str, tuple[str, list[Question]]]:
     """{set id: (title, questions)} from the instructor's banks; refuses a student edition."""
     from .exercises.bank import exercises_folder, load_bank
-    from .readings import load_readings
+    from helpers.core.readings import load_readings
 
     folder = Path(bank_dir) if bank_dir else exercises_folder()
     paths = sorted(folder.glob("*.yml"))
@@ -461,7 +461,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--set", dest="set_id", metavar="SET", help="one set only, e.g. 02-new-diplomacy")
     p.add_argument("--bank", type=Path, help="folder of exercise banks (default: course/exercises)")
     args = p.parse_args(argv)
-    from .errors import CourseFileError
+    from helpers.core.errors import CourseFileError
 
     try:
         written, notes = export(args.format, args.out, args.set_id, args.bank)

@@ -13,7 +13,7 @@ data (`course/data/`), so that a student can check them:
     integration.milestone_explorer()     # the widget that wraps it
 
 Every function that builds a table takes the data frames as optional arguments, so a test can
-give it small frames of its own; by default it reads `helpers.data`.
+give it small frames of its own; by default it reads `helpers.core.data`.
 """
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ import html
 import math
 import re
 
-from . import data
-from .a11y import accessible
+from helpers.core import data
+from helpers.core.a11y import accessible
 
 EXPORTS = "merchandise exports"
 FDI = ("FDI registered", "FDI disbursed")
@@ -307,7 +307,7 @@ def exports_chart(indicators=None, milestones=None):
     vertical rules at the trade agreements and multilateral memberships."""
     import altair as alt
 
-    from . import charts
+    from helpers.core import charts
 
     ex = exports(indicators)
     ms = integration_milestones(milestones=milestones)
@@ -364,7 +364,7 @@ def fdi_chart(indicators=None):
     """FDI registered and disbursed, 2022-2024, as grouped bars."""
     import altair as alt
 
-    from . import charts
+    from helpers.core import charts
 
     frame = fdi(indicators)
     frame = frame.assign(kind=frame["indicator"].str.replace("FDI ", "", regex=False))
@@ -395,7 +395,7 @@ def fta_chart(counts=None):
     """How many free-trade agreements Vietnam has, as three sources count them at three dates."""
     import altair as alt
 
-    from . import charts
+    from helpers.core import charts
 
     frame = fta_counts(counts)
     base = alt.Chart(frame).encode(

@@ -17,8 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from . import data
-from .a11y import accessible
+from helpers.core import data
+from helpers.core.a11y import accessible
 
 
 class _Pandas:
@@ -65,7 +65,7 @@ KEY_TERMS = [
 
 def data_sources() -> pd.DataFrame:
     """The sources behind this notebook's charts and key terms: code, title, where."""
-    from .outline import key_terms
+    from helpers.core.outline import key_terms
 
     cells = (list(data.partnerships()["source"]) + list(data.counts()["source"])
              + list(data.milestones()["source"]) + list(key_terms(KEY_TERMS)["source"]))
@@ -217,7 +217,7 @@ def partnership_explorer(initial: str = "2022-05"):
 def _colour_scale():
     import altair as alt
 
-    from .charts import LEVEL_COLOURS
+    from helpers.core.charts import LEVEL_COLOURS
 
     levels = list(LEVELS_TOP_FIRST)
     return alt.Scale(domain=levels, range=[LEVEL_COLOURS[lv] for lv in levels])
@@ -262,7 +262,7 @@ def partnership_ladder():
     the end of it, when `data.level_on` starts counting it."""
     import altair as alt
 
-    from .charts import finish
+    from helpers.core.charts import finish
 
     frame = ladder_frame()
     order = list(dict.fromkeys(frame["partner"]))
@@ -323,7 +323,7 @@ def top_tier_count():
     """Chart: how many comprehensive strategic partners Vietnam had, over time."""
     import altair as alt
 
-    from .charts import LEVEL_COLOURS, finish
+    from helpers.core.charts import LEVEL_COLOURS, finish
 
     running, stated = top_tier_frame()
     colour = alt.Color("series:N", title=None, legend=alt.Legend(labelLimit=320),
@@ -394,7 +394,7 @@ def milestone_timeline():
     """Chart: milestones of Vietnam's integration by category, with the reading's date marked."""
     import altair as alt
 
-    from .charts import finish
+    from helpers.core.charts import finish
 
     frame = data.milestones()
     frame["detail"] = frame["detail"].fillna("")

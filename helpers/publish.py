@@ -15,7 +15,7 @@ answers), then export it with nbconvert:
   template), every reading with its header facts and paragraph anchors (`id="p12"`, so a citation
   `[quy2024 ¶12]` links to `readings/quy2024.html#p12`), and the glossary.
 
-Charts show as the static SVG each chart output carries (see `helpers.charts`). A widget needs a
+Charts show as the static SVG each chart output carries (see `helpers.core.charts`). A widget needs a
 running kernel, so its output is replaced by a visible note (with the question's text and choices
 read from the saved widget state) instead of failing silently. `offsite_references` lists anything
 in a built file that would be fetched from off this machine; a build refuses to finish if there is
@@ -140,7 +140,7 @@ def execute_notebook(path: Path, cache: Path | None = None, timeout: int = KERNE
             client.execute(env=env)
         except CellExecutionError as exc:
             raise PublishError(f"{path.name}: a cell failed while running it:\n{exc}") from None
-    from .charts import add_static_svg
+    from helpers.core.charts import add_static_svg
 
     add_static_svg(nb)  # static charts for the HTML, drawn here, not in the kernel
     if cached is not None:
@@ -604,7 +604,7 @@ def reading_context(r) -> dict:
 
 
 def glossary_rows(readings: dict) -> list[dict]:
-    from . import data
+    from helpers.core import data
 
     rows = []
     frame = data.glossary().fillna("")
@@ -632,7 +632,7 @@ def build_site(notebooks: list[str] | None = None, out: Path | str | None = None
                cache: Path | None | bool = True, log=print) -> list[Path]:
     """The reader edition in `out`: index.html, notebooks/*.html, readings/*.html, glossary.html.
     Returns the pages written."""
-    from .readings import load_readings
+    from helpers.core.readings import load_readings
 
     out = Path(out or default_build() / "site")
     cache_dir = default_build() / "cache" if cache is True else (Path(cache) if cache else None)

@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from . import ROOT
-from .errors import CourseFileError
+from helpers.core.errors import CourseFileError
 
 MARKER = ".vnfr-student-edition"
 DROP_TAGS = {"solution", "instructor", "instructor-only"}
@@ -178,7 +178,7 @@ def build(out: Path | str, root: Path | str | None = None, assess: list[str] | t
 
     `assess`: set ids (e.g. "02-new-diplomacy") to put in assessment mode in this edition, whatever
     their bank says: no key and no explanation in it, "Answer recorded" only in the notebooks."""
-    from .readings import load_readings
+    from helpers.core.readings import load_readings
 
     root = Path(root or ROOT).resolve()
     out = Path(out).resolve()

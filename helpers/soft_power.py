@@ -18,7 +18,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from .a11y import accessible
+from helpers.core.a11y import accessible
 
 READINGS = ("quy2024", "trong2016")
 
@@ -39,7 +39,7 @@ READING_DATES = {
 
 def readings_table():
     """The notebook's two readings: author, outlet, date and who speaks to whom (from their headers)."""
-    from . import readings
+    from helpers.core import readings
 
     table = readings.catalogue().set_index("reading").loc[list(READINGS)].copy()
     table["outlet"] = [f"{o} (inferred: the text does not name its outlet)" if inferred else o
@@ -72,7 +72,7 @@ def index_ranks(indicators: tuple[str, ...] = (BRAND_FINANCE, LOWY_OVERALL, LOWY
     """The rows of the rank indicators, one per indicator and year, with a readable status."""
     import pandas as pd
 
-    from . import data
+    from helpers.core import data
 
     frame = pd.concat([data.indicators(name) for name in indicators], ignore_index=True)
     frame["status_label"] = frame["status"].map(_status_label)
@@ -128,7 +128,7 @@ def brand_finance_chart():
     import altair as alt
     import pandas as pd
 
-    from . import charts, data
+    from helpers.core import charts, data
 
     frame = index_ranks((BRAND_FINANCE,))
     first, last = frame.iloc[0], frame.iloc[-1]
@@ -172,7 +172,7 @@ def lowy_chart():
     """Vietnam's overall and diplomatic-influence ranks in the Lowy Asia Power Index (up is better)."""
     import altair as alt
 
-    from . import charts, data
+    from helpers.core import charts, data
 
     frame = index_ranks((LOWY_OVERALL, LOWY_DIPLOMATIC))
     frame["measure"] = frame["indicator"].map({LOWY_OVERALL: "overall power",
@@ -206,7 +206,7 @@ def lowy_chart():
 
 def csp_steps():
     """Each comprehensive strategic partnership, in date order, with the running count."""
-    from . import data
+    from helpers.core import data
 
     steps = data.upgrades()
     steps = steps[steps["level"] == CSP].sort_values(["counted_from", "since"], kind="stable").reset_index(drop=True)
@@ -232,7 +232,7 @@ def partners_chart():
     import altair as alt
     import pandas as pd
 
-    from . import charts, data
+    from helpers.core import charts, data
 
     steps = csp_steps()
     steps["when"] = [data.date_text(d, p) for d, p in zip(steps["since"], steps["date_precision"])]
@@ -280,8 +280,8 @@ CONTEXT_SOURCES = ("G39", "G40", "G33", "G35", "G36", "G38", "G37", "G31", "G30"
 
 def data_sources():
     """The sources of the rows this notebook charts and of the outside facts its text cites (sources.csv)."""
-    from . import data
-    from .data import split_source
+    from helpers.core import data
+    from helpers.core.data import split_source
 
     cells = list(index_ranks()["source"]) + list(csp_steps()["source"]) + list(CONTEXT_SOURCES)
     codes = list(dict.fromkeys(t for cell in cells for t in split_source(cell)))

@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from . import ROOT
-from .errors import CourseFileError
+from helpers.core.errors import CourseFileError
 
 LEVELS = (4, 3, 2, 1)
 RUBRICS_FILE = Path("course") / "rubrics.yml"

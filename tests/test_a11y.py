@@ -9,7 +9,8 @@ import re
 import ipywidgets as w
 import pytest
 
-from helpers import ROOT, a11y, capstone, charts, deepening, integration, new_diplomacy, soft_power
+from helpers import ROOT, capstone, deepening, integration, new_diplomacy, soft_power
+from helpers.core import a11y, charts
 from helpers.exercises import bank
 from helpers.exercises.widgets import ExerciseWidget, control_name, feedback, prompt_name
 
@@ -174,10 +175,10 @@ def test_chart_output_is_svg_without_actions_and_has_a_named_text_description():
 
 
 def test_course_jupyterlab_settings_turn_windowing_and_news_off():
-    settings = json.loads((ROOT / "helpers" / "jupyterlab" / "overrides.json").read_text())
+    settings = json.loads((ROOT / "helpers" / "core" / "jupyterlab" / "overrides.json").read_text())
     assert settings["@jupyterlab/notebook-extension:tracker"]["windowingMode"] == "none"
     assert settings["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false", "checkForUpdates": False}
     makefile = (ROOT / "Makefile").read_text()
-    assert "OVERRIDES = helpers/jupyterlab/overrides.json" in makefile
+    assert "OVERRIDES = helpers/core/jupyterlab/overrides.json" in makefile
     assert re.search(r"^\tcp \$\(OVERRIDES\) \$\(LAB_OVERRIDES\)$", makefile, re.M)
     assert "printf" not in makefile.split("$(STAMP): pyproject.toml")[1].split("\n\n")[0]

@@ -8,7 +8,8 @@ import pytest
 
 import helpers
 from helpers import capstone as cap
-from helpers import data, deepening, readings
+from helpers.core import data, readings
+from helpers import deepening
 from helpers.exercises import bank, score
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import helpers
-from helpers import charts
+from helpers.core import charts
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +92,7 @@ def test_a_long_source_is_cut_under_the_title_but_kept_whole_in_the_description(
 
 
 def test_partners_by_level_has_a_point_per_partner_and_real_sources():
-    from helpers import data
+    from helpers.core import data
 
     helpers.setup()
     spec = charts.partners_by_level().to_dict()

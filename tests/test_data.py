@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import ROOT, data
-from helpers.errors import CourseFileError
-from helpers.readings import load_readings
+from helpers import ROOT
+from helpers.core import data
+from helpers.core.errors import CourseFileError
+from helpers.core.readings import load_readings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "data"
 
@@ -291,7 +292,7 @@ def test_disagreements_are_noted():
 
 
 def test_glossary_every_term_has_a_definition_and_a_cite_that_resolves():
-    from helpers import readings
+    from helpers.core import readings
 
     g = data.glossary()
     assert list(g.columns) == ["english", "vietnamese", "note", "definition", "cite", "source"]
@@ -465,7 +466,7 @@ def test_steps_known_only_to_the_month_or_year_keep_that_precision():
 def test_strategic_level_chart_title_matches_the_data():
     """'Vietnam's strategic-level partners' (00-start-here) is true of every partner in the table: each one's
     present level is a strategic or comprehensive strategic partnership; 22 partners, Czech Republic included."""
-    from helpers import charts
+    from helpers.core import charts
 
     partners = data.partnerships()
     assert set(partners["level"]) == {"strategic partnership", "comprehensive strategic partnership"}

@@ -8,7 +8,7 @@ import pytest
 
 import helpers
 from helpers import deepening as dp
-from helpers import readings
+from helpers.core import readings
 
 
 # --------------------------------------------------------------------------- the scorecard
@@ -304,7 +304,7 @@ def test_data_references_list_every_partnership_source():
 
 
 def test_the_bank_assesses_every_outcome_with_enough_variety():
-    from helpers import outline
+    from helpers.core import outline
     from helpers.exercises import load_set_bank
 
     bank = load_set_bank(dp.SET_ID)
@@ -319,7 +319,7 @@ def test_the_notebook_cites_as_outside_sources_exactly_the_context_sources():
     import json
     import re
 
-    from helpers import data
+    from helpers.core import data
 
     from pathlib import Path
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.errors import CourseFileError
+from helpers.core.errors import CourseFileError
 from helpers.exercises.bank import decode_selfcheck, parse_exercise
 from helpers.exercises.scoring import round_points, score, within
 
@@ -119,7 +119,7 @@ def test_also_accept_is_key_material_in_the_student_edition(tmp_path):
         "set: zz-set\ntitle: T\nmode: practice\nexercises:\n"
         "  - id: zz-one\n    type: single\n    prompt: Q?\n    options: [a, b, c]\n    answer: a\n"
         "    also_accept: [c]\n    explanation: Because.\n    cites: ['quy2024 ¶3']\n", encoding="utf-8")
-    from helpers.readings import load_readings
+    from helpers.core.readings import load_readings
 
     out = student_bank(bank, readings=load_readings())
     item = out["exercises"][0]

@@ -7,9 +7,9 @@ import pytest
 import yaml
 
 from helpers import ROOT
-from helpers.errors import CourseFileError
+from helpers.core.errors import CourseFileError
 from helpers.exercises import bank
-from helpers.readings import load_readings
+from helpers.core.readings import load_readings
 
 READINGS = load_readings()
 
@@ -28,7 +28,7 @@ def test_the_start_here_set_uses_every_type():
 
 
 def test_numeric_key_of_the_start_here_set_matches_the_course_data():
-    from helpers import data
+    from helpers.core import data
 
     p = data.partnerships()
     share = round((p["level"] == "comprehensive strategic partnership").mean() * 100, 1)

@@ -11,7 +11,7 @@ from helpers.exercises import record as rec
 from helpers.exercises.store import AnswerStore
 from helpers.exercises.widgets import (answer_from_values, feedback, grid_cells, parse_number,
                                        values_from_answer, word_count_label)
-from helpers.readings import load_readings
+from helpers.core.readings import load_readings
 
 START = bank.load_set_bank("00-start-here")
 RIGHT = {ex.id: ex.answer for ex in START if ex.type != "text"}

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 import helpers
-from helpers import ROOT, data, integration, readings
+from helpers import ROOT, integration
+from helpers.core import data, readings
 
 NOTEBOOK = ROOT / "notebooks" / "03-international-integration.ipynb"
 SET = "03-international-integration"
@@ -279,7 +280,7 @@ def test_fta_chart_reports_the_disagreement():
 
 def test_bank_validates_and_assesses_every_outcome():
     from helpers.exercises import bank
-    from helpers import outline
+    from helpers.core import outline
 
     b = bank.load_bank(ROOT / "course" / "exercises" / f"{SET}.yml")
     assert len(b) >= 8 and len({e.type for e in b}) >= 4
@@ -325,7 +326,7 @@ def test_notebook_citations_exist_and_cells_are_slides():
 
 
 def test_notebook_key_terms_are_in_the_glossary():
-    from helpers import outline
+    from helpers.core import outline
 
     cell = next("".join(c["source"]) for c in notebook()["cells"] if "show_key_terms" in "".join(c["source"]))
     terms = ast.literal_eval(cell[cell.index("["):cell.rindex("]") + 1])

@@ -6,7 +6,8 @@ import json
 import pandas as pd
 import pytest
 
-from helpers import ROOT, data, readings
+from helpers import ROOT
+from helpers.core import data, readings
 from helpers import new_diplomacy as nd
 
 NOTEBOOK = ROOT / "notebooks" / "02-new-diplomacy.ipynb"
@@ -142,7 +143,7 @@ def test_charts_have_title_description_and_sources(build):
 
 
 def test_ladder_uses_the_course_level_colours_and_every_step():
-    from helpers.charts import LEVEL_COLOURS
+    from helpers.core.charts import LEVEL_COLOURS
 
     spec = nd.partnership_ladder().to_dict()
     scales = [layer["encoding"]["color"]["scale"] for layer in spec["layer"][:2]]
@@ -176,7 +177,7 @@ def test_agreements_table_dates_the_agreements_the_reading_names():
 
 
 def test_key_terms_are_in_the_glossary_with_sources():
-    from helpers import outline
+    from helpers.core import outline
 
     assert 6 <= len(nd.KEY_TERMS) <= 10
     rows = outline.key_terms(nd.KEY_TERMS)
@@ -208,7 +209,7 @@ def test_bank_has_enough_exercises_of_enough_types(bank):
 
 
 def test_every_outcome_is_assessed_and_every_exercise_has_one(bank):
-    from helpers import outline
+    from helpers.core import outline
 
     outcome_ids = [o["id"] for o in outline.outcomes(SET_ID)]
     assert outcome_ids == [f"ND-{i}" for i in range(1, len(outcome_ids) + 1)]

@@ -14,7 +14,7 @@ import pytest
 from nbformat import v4
 
 from helpers import publish
-from helpers.readings import load_readings
+from helpers.core.readings import load_readings
 
 
 # ------------------------------------------------------------------------------ widget outputs

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, readings
-from helpers.errors import CourseFileError
+from helpers import ROOT
+from helpers.core import readings
+from helpers.core.errors import CourseFileError
 
 RECEIVED = ROOT / "seeds" / "received"  # the readings as received, unchanged
 SHARED_SEEDS = ROOT.parent / "shared" / "seeds"  # where they came from, when it is beside the repository

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from helpers import ROOT
-from helpers.errors import CourseFileError
+from helpers.core.errors import CourseFileError
 from helpers.exercises import bank
 from helpers.release import build, main
 

@@ -10,7 +10,7 @@ import pytest
 from helpers.grading import synthetic
 from helpers.grading.cli import main
 from helpers.grading.reteach import first_words, paragraphs_of
-from helpers.readings import load_readings
+from helpers.core.readings import load_readings
 
 S1 = "01-soft-power"
 RIGHT = {f"x01-{t}": v for t, v in synthetic.RIGHT.items()}

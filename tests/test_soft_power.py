@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from helpers import ROOT, readings, soft_power as sp
+from helpers import ROOT, soft_power as sp
+from helpers.core import readings
 
 NOTEBOOK = ROOT / "notebooks" / "01-soft-power.ipynb"
 BANK = ROOT / "course" / "exercises" / "01-soft-power.yml"
@@ -213,7 +214,7 @@ def test_a_step_known_only_to_the_month_counts_from_the_month_s_end():
 
 def test_csp_count_on_agrees_with_level_on_and_holds_a_year_only_step_to_31_december():
     import pandas as pd
-    from helpers import data
+    from helpers.core import data
 
     for day in ("2012-07-15", "2016-09-02", "2016-09-03", "2024-07-01", "2025-12-31"):
         at_top = data.level_on(day)
@@ -275,7 +276,7 @@ def test_readings_table_gives_who_speaks_to_whom_and_when():
 
 
 def test_the_notebook_cites_as_outside_sources_exactly_the_context_sources():
-    from helpers import data
+    from helpers.core import data
 
     nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
     text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
@@ -288,7 +289,7 @@ def test_the_notebook_cites_as_outside_sources_exactly_the_context_sources():
 # --------------------------------------------------------------------------- notebook and bank
 
 def test_bank_meets_the_notebook_brief():
-    from helpers import outline
+    from helpers.core import outline
     from helpers.exercises import load_bank
 
     bank = load_bank(BANK)

@@ -8,8 +8,9 @@ import shutil
 import pytest
 import yaml
 
-from helpers import ROOT, readings, teaching
-from helpers.errors import CourseFileError
+from helpers import ROOT, teaching
+from helpers.core import readings
+from helpers.core.errors import CourseFileError
 from helpers.exercises import bank
 
 COURSE = ROOT / "course"

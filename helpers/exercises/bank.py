@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from .. import ROOT
-from ..errors import CourseFileError
+from helpers.core.errors import CourseFileError
 
 TYPES = ("single", "multiple", "classify", "order", "numeric", "text", "grid", "evidence")
 TYPE_LABELS = {
@@ -237,7 +237,7 @@ def _check_paragraphs(ck: _Checker, fieldname: str, readings: dict, rid: str, nu
 def _check_text_citations(ck: _Checker, fieldname: str, text: str | None, readings: dict | None):
     if not text or readings is None:
         return
-    from ..readings import CITE_RE as TEXT_CITE_RE
+    from helpers.core.readings import CITE_RE as TEXT_CITE_RE
 
     for m in TEXT_CITE_RE.finditer(text):
         nums = [int(m.group(2))] + ([int(m.group(3))] if m.group(3) else [])
@@ -492,7 +492,7 @@ def load_bank(path: Path | str, readings: dict | None = None, check_citations: b
     """Load and validate one bank file. Citations are checked against the course readings."""
     path = Path(path)
     if readings is None and check_citations:
-        from ..readings import load_readings
+        from helpers.core.readings import load_readings
 
         readings = load_readings(path.parent.parent.parent / "seeds")
     try:
@@ -543,7 +543,7 @@ def load_all(root: Path | str | None = None, check_citations: bool = True) -> di
     seen: dict[str, Path] = {}
     readings = None
     if check_citations:
-        from ..readings import load_readings
+        from helpers.core.readings import load_readings
 
         readings = load_readings(Path(root or ROOT) / "seeds")
     for path in sorted(exercises_folder(root).glob("*.yml")):

@@ -23,7 +23,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .. import a11y
+from helpers.core import a11y
 from . import record as rec
 from .bank import TYPE_LABELS, Exercise
 from .scoring import NoKeyError, check_answer_shape, score, word_count
@@ -385,7 +385,7 @@ class ExerciseWidget:
             self._update_word_count()
             rows += [area, self.word_count]
         elif t == "evidence":
-            from ..readings import reading
+            from helpers.core.readings import reading
 
             r = reading(ex.spec["reading"])
             opts = [("— choose a paragraph —", None)]

@@ -61,7 +61,7 @@ def load_banks(bank_dir: Path | str | None = None) -> dict[str, Bank]:
     Citations are not re-checked here (the course tests do that); keys must be present, so the
     student edition's banks are refused.
     """
-    from ..errors import CourseFileError
+    from helpers.core.errors import CourseFileError
     from ..exercises.bank import load_bank
 
     bank_dir = Path(bank_dir) if bank_dir else default_bank_dir()

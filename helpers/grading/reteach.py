@@ -75,7 +75,7 @@ def outcome_texts(run: Run) -> dict[str, str]:
 
 def _passages() -> dict[tuple[str, int], str]:
     try:
-        from ..readings import load_readings
+        from helpers.core.readings import load_readings
 
         readings = load_readings()
     except Exception:  # a course without its readings still gets the figures

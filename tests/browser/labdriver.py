@@ -43,7 +43,7 @@ RENDER_TIMEOUT_MS = 30_000
 # The course's own JupyterLab settings overrides: what `make lab`, the hub and Binder give every
 # student (windowing off, so every cell is in the page and in the accessibility tree; no news, no
 # update checks). The test server uses exactly this file as its overrides.
-OVERRIDES = REPO / "helpers" / "jupyterlab" / "overrides.json"
+OVERRIDES = REPO / "helpers" / "core" / "jupyterlab" / "overrides.json"
 # The one user setting of the tests' own: saving is explicit in the tests.
 LAB_SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},

@@ -172,7 +172,7 @@ def test_collect_command_needs_a_roster_or_the_hubs_list(tmp_path):
 # ------------------------------------------------------------------------------ JupyterLab settings
 
 def test_lab_settings_write_the_course_overrides_file_and_refuse_a_broken_one(tmp_path):
-    from helpers import labsettings
+    from helpers.core import labsettings
 
     target = labsettings.apply(tmp_path / "env")
     settings = json.loads(target.read_text())
@@ -192,7 +192,7 @@ def test_the_course_kernel_runs_without_the_debugger(tmp_path):
     from jupyter_client import KernelManager
     from jupyter_client.kernelspec import KernelSpecManager
 
-    from helpers import labsettings
+    from helpers.core import labsettings
 
     spec = labsettings.kernelspec(tmp_path / "env")
     ksm = KernelSpecManager(kernel_dirs=[str(spec.parent.parent)], ensure_native_kernel=False)

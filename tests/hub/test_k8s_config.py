@@ -17,7 +17,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from helpers import labsettings
+from helpers.core import labsettings
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / "course" / "hub" / "config.yaml"
@@ -108,4 +108,4 @@ def test_the_student_edition_carries_postbuild(tmp_path):
 
     out = build(tmp_path / "edition")
     assert (out / "postBuild").read_text() == (REPO / "postBuild").read_text()
-    assert (out / "helpers" / "labsettings.py").is_file()
+    assert (out / "helpers" / "core" / "labsettings.py").is_file()

@@ -11,7 +11,7 @@ The tables and their columns are described in `course/data/README.md`.
     data.indicators("merchandise exports")
     data.source_note("S2;S1")    # 'Sources: ... [S2]; ... [S1].' for a chart caption
 
-A malformed table raises `helpers.errors.CourseFileError` naming the file, the line (the header
+A malformed table raises `helpers.core.errors.CourseFileError` naming the file, the line (the header
 is line 1) and the field.
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from . import ROOT
+from helpers import ROOT
 from .errors import CourseFileError
 
 DATA = ROOT / "course" / "data"

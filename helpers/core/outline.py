@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import yaml
 
-from . import ROOT
+from helpers import ROOT
 from .errors import CourseFileError
 
 EXERCISES = ROOT / "course" / "exercises"

@@ -1,10 +1,10 @@
 """Apply the course's JupyterLab settings to an environment:
-`python -m helpers.labsettings [PREFIX [OVERRIDES]]` (PREFIX: this Python's environment).
+`python -m helpers.core.labsettings [PREFIX [OVERRIDES]]` (PREFIX: this Python's environment).
 
 Used by `make hub-env` (the hub's environment) and by `postBuild` (the image repo2docker builds for
 Zero to JupyterHub and Binder), so a student sees the same JupyterLab everywhere. It writes
 PREFIX/share/jupyter/lab/settings/overrides.json from the course's overrides file (OVERRIDES,
-default `helpers/jupyterlab/overrides.json`), and disables the MathJax extension as `make lab`
+default `helpers/core/jupyterlab/overrides.json`), and disables the MathJax extension as `make lab`
 does. Standard library only.
 
 It also writes the course's `python3` kernel (PREFIX/share/jupyter/kernels/python3/kernel.json):

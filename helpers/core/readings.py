@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from . import ROOT
+from helpers import ROOT
 from .errors import CourseFileError
 
 SEEDS = ROOT / "seeds"
