@@ -40,6 +40,11 @@ SHORT_NAMES = {
     "data": "helpers.core.data",
     "charts": "helpers.core.charts",
     "outline": "helpers.core.outline",
+    "soft_power": "helpers.lessons.soft_power",
+    "new_diplomacy": "helpers.lessons.new_diplomacy",
+    "integration": "helpers.lessons.integration",
+    "deepening": "helpers.lessons.deepening",
+    "capstone": "helpers.lessons.capstone",
 }
 """The names the notebooks import from `helpers` directly, and the module each one stands for."""
 

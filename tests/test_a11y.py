@@ -9,7 +9,8 @@ import re
 import ipywidgets as w
 import pytest
 
-from helpers import ROOT, capstone, deepening, integration, new_diplomacy, soft_power
+from helpers import ROOT
+from helpers.lessons import capstone, deepening, integration, new_diplomacy, soft_power
 from helpers.core import a11y, charts
 from helpers.exercises import bank
 from helpers.exercises.widgets import ExerciseWidget, control_name, feedback, prompt_name

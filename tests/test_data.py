@@ -481,7 +481,7 @@ def test_strategic_level_chart_title_matches_the_data():
 
 
 def test_every_index_rank_carries_the_number_of_nations_ranked_that_year():
-    from helpers import soft_power
+    from helpers.lessons import soft_power
 
     ranks = data.indicators()
     ranks = ranks[ranks["unit"] == "rank"]

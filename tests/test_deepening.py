@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import helpers
-from helpers import deepening as dp
+from helpers.lessons import deepening as dp
 from helpers.core import readings
 
 

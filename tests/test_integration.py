@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 import helpers
-from helpers import ROOT, integration
+from helpers import ROOT
+from helpers.lessons import integration
 from helpers.core import data, readings
 
 NOTEBOOK = ROOT / "notebooks" / "03-international-integration.ipynb"

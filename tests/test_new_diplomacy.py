@@ -8,7 +8,7 @@ import pytest
 
 from helpers import ROOT
 from helpers.core import data, readings
-from helpers import new_diplomacy as nd
+from helpers.lessons import new_diplomacy as nd
 
 NOTEBOOK = ROOT / "notebooks" / "02-new-diplomacy.ipynb"
 SET_ID = "02-new-diplomacy"

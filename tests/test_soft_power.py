@@ -1,4 +1,4 @@
-"""helpers.soft_power: the charts, tables and the "soft or hard?" sorter of notebook 01."""
+"""helpers.lessons.soft_power: the charts, tables and the "soft or hard?" sorter of notebook 01."""
 from __future__ import annotations
 
 import dataclasses
@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from helpers import ROOT, soft_power as sp
+from helpers import ROOT
+from helpers.lessons import soft_power as sp
 from helpers.core import readings
 
 NOTEBOOK = ROOT / "notebooks" / "01-soft-power.ipynb"

@@ -12,7 +12,7 @@ test needs to reach is a pure function here; the widgets only wrap them.
   a description and the rows' sources);
 * `memo_outline(...)`: the memo-building logic: the fact sheet's facts, the concepts the student
   chose with their citations, the word limits of the bank, and the depth scorecard of notebook 04
-  (`helpers.deepening.scorecard`, reused, not rewritten);
+  (`helpers.lessons.deepening.scorecard`, reused, not rewritten);
 * `rubric_table()`: the assessment criteria, read from the bank's text exercises (the one place
   they live);
 * `partner_picker()`, `memo_builder()`: the widgets.
@@ -520,7 +520,7 @@ def concept_index() -> dict:
 
 def word_limits(set_id: str = SET_ID) -> dict:
     """Exercise id -> (min_words, max_words) for the memo's sections, from the bank."""
-    from .exercises import load_set_bank
+    from helpers.exercises import load_set_bank
 
     bank = load_set_bank(set_id)
     return {ex_id: (bank[ex_id].spec.get("min_words"), bank[ex_id].spec.get("max_words")) for ex_id, _, _ in SECTIONS}
@@ -618,7 +618,7 @@ def rubric_table(set_id: str = SET_ID):
     """
     import pandas as pd
 
-    from .exercises import load_set_bank
+    from helpers.exercises import load_set_bank
 
     bank = load_set_bank(set_id)
     headings = {ex_id: heading for ex_id, heading, _ in SECTIONS}
@@ -634,7 +634,7 @@ def rubric_table(set_id: str = SET_ID):
 
 def rubric_markdown(set_id: str = SET_ID) -> str:
     """The rubric as Markdown: one block per written exercise, with the structured exercises' share."""
-    from .exercises import load_set_bank
+    from helpers.exercises import load_set_bank
 
     table = rubric_table(set_id)
     bank = load_set_bank(set_id)
@@ -746,7 +746,7 @@ def partner_picker(partner: str = DEFAULT_PARTNER):
     """A menu of partners; the chosen one's fact sheet and the readings that name it."""
     import ipywidgets as w
 
-    from .exercises.widgets import md_to_html
+    from helpers.exercises.widgets import md_to_html
 
     menu = w.Dropdown(options=partners(), value=check_partner(partner), description="Partner",
                       layout=w.Layout(width="420px"))
@@ -772,7 +772,7 @@ def memo_builder(partner: str = DEFAULT_PARTNER):
     """Choose a partner, score it with the depth scorecard of notebook 04, pick concepts: see the outline."""
     import ipywidgets as w
 
-    from .exercises.widgets import md_to_html
+    from helpers.exercises.widgets import md_to_html
 
     menu = w.Dropdown(options=partners(), value=check_partner(partner), description="Partner",
                       layout=w.Layout(width="420px"))
