@@ -18,7 +18,7 @@ import sys
 COMMANDS = {
     "grade": "helpers.grading.cli",
     "release": "helpers.release",
-    "export": "helpers.export",
+    "export": "helpers.grading.export",
     "bench": "helpers.bench",
     "slides": "helpers.publish:slides_main",
     "site": "helpers.publish:site_main",

@@ -12,7 +12,7 @@ import yaml
 from defusedxml import ElementTree as SafeET
 
 from helpers import ROOT
-from helpers.export import ExportError, export, load_questions, main, moodle_fraction
+from helpers.grading.export import ExportError, export, load_questions, main, moodle_fraction
 from helpers.release import student_bank
 
 QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"

@@ -146,7 +146,7 @@ def question_of(ex, passages: dict | None = None) -> Question:
 
 def load_questions(bank_dir: Path | str | None = None, set_id: str | None = None) -> dict[str, tuple[str, list[Question]]]:
     """{set id: (title, questions)} from the instructor's banks; refuses a student edition."""
-    from .exercises.bank import exercises_folder, load_bank
+    from helpers.exercises.bank import exercises_folder, load_bank
     from helpers.core.readings import load_readings
 
     folder = Path(bank_dir) if bank_dir else exercises_folder()
@@ -173,7 +173,7 @@ def load_questions(bank_dir: Path | str | None = None, set_id: str | None = None
 
 
 def _first_words(text: str, n: int = 10) -> str:
-    from .grading.reteach import first_words
+    from .reteach import first_words
 
     return first_words(text, n)
 
