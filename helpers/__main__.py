@@ -17,13 +17,13 @@ import sys
 
 COMMANDS = {
     "grade": "helpers.grading.cli",
-    "release": "helpers.release",
+    "release": "helpers.publishing.release",
     "export": "helpers.grading.export",
     "bench": "helpers.bench",
-    "slides": "helpers.publish:slides_main",
-    "site": "helpers.publish:site_main",
-    "slideshow": "helpers.slideshow",
-    "teaching": "helpers.teaching",
+    "slides": "helpers.publishing.publish:slides_main",
+    "site": "helpers.publishing.publish:site_main",
+    "slideshow": "helpers.publishing.slideshow",
+    "teaching": "helpers.publishing.teaching",
     "hub": "helpers.hub",
     "collect": "helpers.collect",
 }

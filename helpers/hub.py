@@ -201,7 +201,7 @@ def publish(hub_dir: Path, root: Path | None = None, message: str = "") -> str:
     commit id. Students get it at their next login (nbgitpuller). The instructor's own copy is
     made private on the way (see protect_instructor_copy)."""
     from . import ROOT
-    from .release import build
+    from helpers.publishing.release import build
 
     protect_instructor_copy(Path(root or ROOT))
     hub_dir = Path(hub_dir)

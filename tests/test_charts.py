@@ -102,11 +102,11 @@ def test_partners_by_level_has_a_point_per_partner_and_real_sources():
 
 
 def test_a_chart_is_static_svg_in_the_exported_page_though_the_kernel_drew_none(tmp_path):
-    """The kernel sends Vega-Lite only; the export (helpers.publish) draws the SVG outside it."""
+    """The kernel sends Vega-Lite only; the export (helpers.publishing.publish) draws the SVG outside it."""
     import nbformat
     from nbformat import v4
 
-    from helpers import publish
+    from helpers.publishing import publish
 
     path = tmp_path / "nb" / "chart.ipynb"
     path.parent.mkdir()

@@ -111,7 +111,7 @@ def test_bad_also_accept_names_the_field(raw, message):
 
 
 def test_also_accept_is_key_material_in_the_student_edition(tmp_path):
-    from helpers.release import student_bank
+    from helpers.publishing.release import student_bank
 
     bank = tmp_path / "course" / "exercises" / "zz-set.yml"
     bank.parent.mkdir(parents=True)

@@ -13,7 +13,7 @@ from defusedxml import ElementTree as SafeET
 
 from helpers import ROOT
 from helpers.grading.export import ExportError, export, load_questions, main, moodle_fraction
-from helpers.release import student_bank
+from helpers.publishing.release import student_bank
 
 QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
 CANVAS_TYPES = {"multiple_choice_question", "multiple_answers_question", "matching_question",

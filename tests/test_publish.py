@@ -1,4 +1,4 @@
-"""The slides and reader edition builders (helpers.publish): their pure parts, without a browser.
+"""The slides and reader edition builders (helpers.publishing.publish): their pure parts, without a browser.
 
 The browser tests (tests/browser/test_offline_pages.py) open the built files with the network cut.
 """
@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from nbformat import v4
 
-from helpers import publish
+from helpers.publishing import publish
 from helpers.core.readings import load_readings
 
 
@@ -152,7 +152,7 @@ def test_the_exporters_templates_have_no_cdn(tmp_path):
 
 
 def test_exported_slides_leave_out_the_code_the_live_slideshow_hides():
-    from helpers import slideshow
+    from helpers.publishing import slideshow
 
     nb = slideshow.adapt_notebook(json.loads(json.dumps(_executed_notebook())))
     nb["cells"].append(v4.new_code_cell("answer = 6 * 7"))
@@ -231,8 +231,8 @@ def test_unknown_notebook_is_named(tmp_path):
 def test_commands_are_registered():
     from helpers import __main__ as cli
 
-    assert cli.COMMANDS["slides"] == "helpers.publish:slides_main"
-    assert cli.COMMANDS["site"] == "helpers.publish:site_main"
+    assert cli.COMMANDS["slides"] == "helpers.publishing.publish:slides_main"
+    assert cli.COMMANDS["site"] == "helpers.publishing.publish:site_main"
     with pytest.raises(SystemExit) as exc:
         cli.main(["site", "--help"])
     assert exc.value.code == 0

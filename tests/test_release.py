@@ -15,7 +15,7 @@ import yaml
 from helpers import ROOT
 from helpers.core.errors import CourseFileError
 from helpers.exercises import bank
-from helpers.release import build, main
+from helpers.publishing.release import build, main
 
 KEY_FIELDS = ("answer", "explanation", "model_answer")
 

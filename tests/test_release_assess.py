@@ -9,7 +9,7 @@ import yaml
 
 from helpers import ROOT
 from helpers.exercises import bank
-from helpers.release import build, main
+from helpers.publishing.release import build, main
 
 from test_release import leaks, make_course
 

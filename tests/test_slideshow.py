@@ -1,4 +1,4 @@
-"""Slide metadata for the live slideshow (helpers.slideshow): every exercise is on a slide, its
+"""Slide metadata for the live slideshow (helpers.publishing.slideshow): every exercise is on a slide, its
 code is hidden on slides and not in the notebook view, and re-running the adaptation changes
 nothing. The browser test (tests/browser/test_slideshow_browser.py) presents a notebook for real.
 """
@@ -9,7 +9,8 @@ import json
 import pytest
 from nbformat import v4
 
-from helpers import ROOT, slideshow
+from helpers import ROOT
+from helpers.publishing import slideshow
 from helpers.__main__ import main as cli
 from helpers.exercises.bank import load_all
 

@@ -8,7 +8,8 @@ import shutil
 import pytest
 import yaml
 
-from helpers import ROOT, teaching
+from helpers import ROOT
+from helpers.publishing import teaching
 from helpers.core import readings
 from helpers.core.errors import CourseFileError
 from helpers.exercises import bank
@@ -198,4 +199,4 @@ def test_command_writes_pages_and_check_reports_stale_ones(tmp_path, capsys):
 def test_helpers_command_line_knows_teaching():
     from helpers.__main__ import COMMANDS
 
-    assert COMMANDS["teaching"] == "helpers.teaching"
+    assert COMMANDS["teaching"] == "helpers.publishing.teaching"

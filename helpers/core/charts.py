@@ -5,7 +5,7 @@ Why this renderer (see README, "Charts offline"): altair 5.x writes Vega-Lite 5,
 Vega libraries it ships (no CDN). Beside it each chart carries a `text/plain` description for
 screen readers and plain-text views. The static `image/svg+xml` that exported HTML, slides and the
 reader edition show (no JavaScript at all) is drawn by vl-convert only when exporting, outside the
-student's kernel (`add_static_svg`, called by `helpers.publish`): drawing it in the kernel cost
+student's kernel (`add_static_svg`, called by `helpers.publishing.publish`): drawing it in the kernel cost
 each student about 70-80 MB and 0.4 s. JupyterLab prefers the Vega-Lite output, nbconvert the SVG.
 """
 from __future__ import annotations

@@ -4,7 +4,7 @@ One YAML file per exercise set (= per notebook). The format is described in
 `course/exercises/README.md`. Every error is a `CourseFileError` naming the file, the line, the
 field and the exercise, so a maintainer can fix the source at once.
 
-The student edition (see `helpers.release`) writes banks with `student_edition: true`: there an
+The student edition (see `helpers.publishing.release`) writes banks with `student_edition: true`: there an
 exercise carries no `answer`, `explanation` or `model_answer` in plain text, only (in practice
 mode) an encoded `selfcheck` that this module decodes.
 """

@@ -17,7 +17,7 @@ from nbformat import v4
 
 import axe
 import labdriver
-from helpers import publish
+from helpers.publishing import publish
 from helpers.exercises import bank
 from helpers.exercises.widgets import control_name, prompt_name
 

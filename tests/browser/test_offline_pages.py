@@ -15,7 +15,7 @@ import pytest
 from nbformat import v4
 
 import labdriver
-from helpers import publish
+from helpers.publishing import publish
 
 pytestmark = pytest.mark.browser
 

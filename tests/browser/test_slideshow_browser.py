@@ -14,7 +14,7 @@ import pytest
 
 import exercise_driver as xd
 import labdriver
-from helpers import slideshow
+from helpers.publishing import slideshow
 from helpers.exercises.bank import load_set_bank
 
 pytestmark = pytest.mark.browser

@@ -104,7 +104,7 @@ def test_postbuild_applies_the_course_settings_in_a_fresh_venv(tmp_path):
 
 
 def test_the_student_edition_carries_postbuild(tmp_path):
-    from helpers.release import build
+    from helpers.publishing.release import build
 
     out = build(tmp_path / "edition")
     assert (out / "postBuild").read_text() == (REPO / "postBuild").read_text()

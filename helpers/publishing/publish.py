@@ -40,7 +40,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import ROOT
+from helpers import ROOT
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -502,7 +502,7 @@ def export_slides(nb, name: str) -> str:
 
     exp = _exporter("slides")
     nb = offline_outputs(nb)
-    for cell in nb.cells:  # the code the live slideshow hides (helpers.slideshow) is left out here too
+    for cell in nb.cells:  # the code the live slideshow hides (helpers.publishing.slideshow) is left out here too
         if input_hidden_on_slides(cell):
             cell.metadata["transient"] = {"remove_source": True}
     nb.metadata["title"] = f"{notebook_title(nb, name)}"

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from . import ROOT
+from helpers import ROOT
 from helpers.core.errors import CourseFileError
 
 MARKER = ".vnfr-student-edition"
@@ -82,7 +82,7 @@ def _shuffled(exercise_id: str, ids: list[str], key: list[str]) -> list[str]:
 def student_bank(path: Path, readings: dict | None = None, assess: bool = False) -> dict:
     """The student-edition content of one bank (validated first, so a bad bank stops the release).
     ``assess``: put the set in assessment mode whatever its bank says."""
-    from .exercises.bank import KEY_FIELDS, encode_selfcheck, load_bank
+    from helpers.exercises.bank import KEY_FIELDS, encode_selfcheck, load_bank
 
     exercise_set = load_bank(path, readings=readings)
     raw = exercise_set.raw
@@ -158,6 +158,8 @@ def edition_pyproject(root: Path) -> str:
     main = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     project = main.get("project", {})
     deps = project.get("dependencies", [])
+    data = main.get("tool", {}).get("setuptools", {}).get("package-data", {}).get("helpers", [])
+    data_list = ", ".join(f'"{d}"' for d in data)
     dep_lines = "".join(f'    "{d}",\n' for d in deps)
     return (
         '[build-system]\nrequires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n\n'
@@ -169,7 +171,7 @@ def edition_pyproject(root: Path) -> str:
         'license = { text = "MIT (code); CC BY 4.0 (course text)" }\n'
         f"dependencies = [\n{dep_lines}]\n\n"
         '[tool.setuptools.packages.find]\ninclude = ["helpers*"]\n\n'
-        '[tool.setuptools.package-data]\nhelpers = ["templates/*", "*.json"]\n'
+        f'[tool.setuptools.package-data]\nhelpers = [{data_list}]\n'
     )
 
 
