@@ -24,8 +24,8 @@ COMMANDS = {
     "site": "helpers.publishing.publish:site_main",
     "slideshow": "helpers.publishing.slideshow",
     "teaching": "helpers.publishing.teaching",
-    "hub": "helpers.hub",
-    "collect": "helpers.collect",
+    "hub": "helpers.hub.admin",
+    "collect": "helpers.hub.collect",
 }
 
 

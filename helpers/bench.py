@@ -81,7 +81,7 @@ def kernel_start_and_setup(trials: int = 5) -> dict:
 
 
 def _rss_mb(pid: int) -> float:
-    from .hubsim import rss_mb
+    from helpers.hub.sim import rss_mb
 
     return rss_mb(pid)
 
@@ -130,7 +130,7 @@ def notebook_run_times() -> dict:
 
 
 def hub_figures(students: int = 20) -> dict:
-    """A real hub on loopback with `students` simulated students (helpers.hubsim): time until all
+    """A real hub on loopback with `students` simulated students (helpers.hub.sim): time until all
     their servers are ready, each one's memory after running notebook 00, and what that means
     for capacity. Needs root (it creates and removes users `vnfr-bench-NN`) and `make hub-env`."""
     import os
@@ -138,8 +138,8 @@ def hub_figures(students: int = 20) -> dict:
     import statistics
     from concurrent.futures import ThreadPoolExecutor
 
-    from . import hub as hubmod
-    from . import hubsim
+    from helpers.hub import admin as hubmod
+    from helpers.hub import sim as hubsim
 
     if os.geteuid() != 0 or not hubsim.HUB_BIN.exists():
         raise RuntimeError("the hub figures need root and the hub's environment (make hub-env)")

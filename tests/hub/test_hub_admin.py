@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import collect as col
-from helpers import hub
+from helpers.hub import collect as col
+from helpers.hub import admin as hub
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers import hub as hubmod
+from helpers.hub import admin as hubmod
 from helpers.exercises.bank import load_set_bank
 from helpers.exercises.record import extract_records
 
-from helpers.hubsim import HUB_BIN, PREFIX, REPO, Student, new_data_dir, run_helpers, start_hub
+from helpers.hub.sim import HUB_BIN, PREFIX, REPO, Student, new_data_dir, run_helpers, start_hub
 
 N_API = 20
 BROWSER = [f"{PREFIX}web1", f"{PREFIX}web2"]

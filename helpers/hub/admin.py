@@ -200,7 +200,7 @@ def publish(hub_dir: Path, root: Path | None = None, message: str = "") -> str:
     """Build the student edition into the hub's course repository and commit it; returns the
     commit id. Students get it at their next login (nbgitpuller). The instructor's own copy is
     made private on the way (see protect_instructor_copy)."""
-    from . import ROOT
+    from helpers import ROOT
     from helpers.publishing.release import build
 
     protect_instructor_copy(Path(root or ROOT))

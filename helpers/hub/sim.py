@@ -28,7 +28,7 @@ from pathlib import Path
 import requests
 import websocket
 
-from . import ROOT as REPO
+from helpers import ROOT as REPO
 ENV_DIR = Path(os.environ.get("VNFR_HUB_DIR", "/srv/vnfr-hub"))
 HUB_BIN = ENV_DIR / "venv" / "bin" / "jupyterhub"
 PREFIX = "vnfr-test-"

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .hub import COURSE_DIR, DEFAULT_HUB_DIR, HubError, read_roster
+from .admin import COURSE_DIR, DEFAULT_HUB_DIR, HubError, read_roster
 
 
 @dataclass
@@ -51,7 +51,7 @@ def _home(username: str) -> Path | None:
 
 def course_notebooks(root: Path | None = None) -> list[str]:
     """The names of the course's notebooks (only these are collected)."""
-    from . import ROOT
+    from helpers import ROOT
 
     return sorted(p.name for p in ((root or ROOT) / "notebooks").glob("*.ipynb"))
 
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
 
     deadline = None
     if args.deadline:
-        from .grading.core import parse_deadline
+        from helpers.grading.core import parse_deadline
 
         try:
             deadline = parse_deadline(args.deadline)
