@@ -19,7 +19,7 @@ COMMANDS = {
     "grade": "helpers.grading.cli",
     "release": "helpers.publishing.release",
     "export": "helpers.grading.export",
-    "bench": "helpers.bench",
+    "bench": "helpers.bench.run",
     "slides": "helpers.publishing.publish:slides_main",
     "site": "helpers.publishing.publish:site_main",
     "slideshow": "helpers.publishing.slideshow",

@@ -3,7 +3,7 @@ with outputs, 0.1–1 MB each, one valid answer record per exercise. (Speed itse
 `make bench`, never by a test.)"""
 from __future__ import annotations
 
-from helpers.bench_grading import build_real_submissions, json_parse_per_s
+from helpers.bench.grading import build_real_submissions, json_parse_per_s
 from helpers.grading.core import grade_folder
 from helpers.grading.keys import load_banks
 

@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import ROOT
+from helpers import ROOT
 
 _PEAK = (
     "import json, resource, sys\n"
@@ -41,7 +41,7 @@ _PEAK = (
 
 def build_submissions(folder: Path, n: int = 1000, seed: int = 7, filler: int = 4) -> tuple[Path, Path]:
     """A bank folder with six sets and ``n`` handed-in notebooks; returns (bank_dir, submissions_dir)."""
-    from .grading.synthetic import SIX_SETS, answer_notebook, answers_for, write_bank
+    from helpers.grading.synthetic import SIX_SETS, answer_notebook, answers_for, write_bank
 
     bank = folder / "bank"
     subs = folder / "submissions"
@@ -130,9 +130,9 @@ def build_real_submissions(folder: Path, n: int = 1000, seed: int = 11) -> tuple
     docstring); returns (bank_dir, submissions_dir, mean size in MB)."""
     import re
 
-    from .exercises.bank import load_bank
-    from .grading import MIME
-    from .grading.synthetic import record
+    from helpers.exercises.bank import load_bank
+    from helpers.grading import MIME
+    from helpers.grading.synthetic import record
 
     bank_dir = ROOT / "course" / "exercises"
     notebooks = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
@@ -245,7 +245,7 @@ def execute_one_notebook_s(timeout: int = 600) -> float | None:
 
 
 def bench(n: int = 1000, execute: bool = True, real: bool = True) -> dict:
-    from .grading.pages import vega_bundle
+    from helpers.grading.pages import vega_bundle
 
     start = time.perf_counter()
     vega_bundle()  # built once per machine, then cached; the timed runs find it

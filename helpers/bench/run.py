@@ -17,7 +17,7 @@ def setup_cells() -> dict[str, str]:
     """Each notebook's setup cell (its first code cell), as the students run it."""
     import json
 
-    from . import ROOT
+    from helpers import ROOT
 
     cells = {}
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
@@ -52,7 +52,7 @@ def kernel_start_and_setup(trials: int = 5) -> dict:
     """
     from jupyter_client.manager import start_new_kernel
 
-    from . import ROOT
+    from helpers import ROOT
 
     cells = setup_cells()
     starts: list[float] = []
@@ -107,7 +107,7 @@ def notebook_run_times() -> dict:
     from jupyter_client import KernelManager
     from nbclient import NotebookClient
 
-    from . import ROOT
+    from helpers import ROOT
 
     out = {}
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         figures.update(notebook_run_times())
     if args.only in (None, "grading"):
         try:
-            from .bench_grading import bench as grading_bench
+            from .grading import bench as grading_bench
         except ImportError as exc:  # grading not installed in this edition
             print(f"grading benchmark unavailable: {exc}", file=sys.stderr)
         else:
