@@ -8,6 +8,7 @@ import pytest
 
 import helpers
 from helpers.lessons import capstone as cap
+from helpers.lessons import capstone_facts
 from helpers.core import data, readings
 from helpers.lessons import deepening
 from helpers.exercises import bank, score
@@ -90,7 +91,7 @@ def test_fact_sheet_html_escapes_and_summarises(monkeypatch):
     assert "not (yet) at the top level" in cap.fact_sheet_html("Spain")
     sheet = cap.fact_sheet("Japan")
     sheet.loc[sheet.index[0], "what"] = "<script>alert(1)</script> & co"
-    monkeypatch.setattr(cap, "fact_sheet", lambda partner: sheet)
+    monkeypatch.setattr(capstone_facts, "fact_sheet", lambda partner: sheet)
     out = cap.fact_sheet_html("Japan")
     assert "<script" not in out and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in out
 
