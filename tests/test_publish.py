@@ -13,7 +13,8 @@ import nbformat
 import pytest
 from nbformat import v4
 
-from helpers.publishing import publish
+from helpers.publishing import nbexec, publish
+from helpers.publishing import reader as reader_site
 from helpers.core.readings import load_readings
 
 
@@ -138,7 +139,7 @@ def test_the_exporters_templates_have_no_cdn(tmp_path):
         "image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg" class="marks"><g class="mark-line"/></svg>',
         "application/vnd.vegalite.v5+json": {"mark": "line"}, "text/plain": "A chart."})]))
     for kind in ("slides", "page"):
-        exp = publish._exporter(kind)
+        exp = nbexec._exporter(kind)
         resources = {"metadata": {"name": "t"}, "vnfr": {"up": "../", "course_title": "C", "prev": None, "next": None}}
         body, _ = exp.from_notebook_node(publish.offline_outputs(nbformat.from_dict(json.loads(json.dumps(nb)))),
                                          resources=resources)
@@ -203,8 +204,8 @@ def test_glossary_rows_link_citations_that_exist():
     quy = [h for text, h in hrefs.items() if text.startswith("[quy2024 ")]
     assert quy and set(quy) == {""}
     assert any(h.startswith("readings/") for text, h in hrefs.items() if not text.startswith("[quy2024 "))
-    assert publish._bracket_cites("quy2024 ¶12; hien2018 ¶3") == "[quy2024 ¶12] [hien2018 ¶3]"
-    assert publish._bracket_cites("[quy2024 ¶12]") == "[quy2024 ¶12]"
+    assert reader_site._bracket_cites("quy2024 ¶12; hien2018 ¶3") == "[quy2024 ¶12] [hien2018 ¶3]"
+    assert reader_site._bracket_cites("[quy2024 ¶12]") == "[quy2024 ¶12]"
 
 
 # --------------------------------------------------------------------------- build plumbing

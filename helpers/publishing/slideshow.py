@@ -20,7 +20,7 @@ slides (`make slides`), with two differences that `adapt_notebook` makes up for:
   exercise's radio buttons and check boxes.
 
 Tags override the rule: `slides-show-code` keeps a cell's code on slides, `slides-hide-code`
-hides it. The exported HTML slides drop the same inputs (`helpers.publishing.publish.export_slides`).
+hides it. The exported HTML slides drop the same inputs (`helpers.publishing.slides.export_slides`).
 
 The function is re-runnable: run it after editing a notebook; `--check` lists the notebooks
 that need it (exit status 1) and changes nothing. Files are rewritten with the course's JSON
