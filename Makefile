@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml $(LOCK)
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp $(OVERRIDES) $(VENV)/share/jupyter/lab/settings/overrides.json
 	$(VENV)/bin/jupyter labextension disable --level=sys_prefix @jupyterlab/mathjax3-extension >/dev/null
-	$(PY) -c 'from pathlib import Path; from helpers import labsettings; labsettings.kernelspec(Path("$(VENV)"))'
+	$(PY) -c 'from pathlib import Path; from helpers.core import labsettings; labsettings.kernelspec(Path("$(VENV)"))'
 	touch $(STAMP)
 
 $(LAB_OVERRIDES): $(OVERRIDES) $(STAMP)  ## the course's JupyterLab settings (windowing off, no news)

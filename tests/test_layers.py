@@ -159,3 +159,19 @@ def test_every_command_resolves(command):
 
     name, _, function = COMMANDS[command].partition(":")
     assert callable(getattr(importlib.import_module(name), function or "main"))
+
+
+def test_the_build_files_name_modules_that_exist():
+    """`python -m helpers.X` and `from helpers... import` in the Makefile and postBuild follow the moves."""
+    import importlib
+    import re
+
+    text = (REPO / "Makefile").read_text(encoding="utf-8") + (REPO / "postBuild").read_text(encoding="utf-8")
+    named = set(re.findall(r"-m (helpers(?:\.\w+)+)", text))
+    for base, names in re.findall(r"from (helpers(?:\.\w+)*) import ([\w, ]+)", text):
+        named |= {f"{base}.{n.strip()}" for n in names.split(",")}
+    paths = set(re.findall(r"\b(helpers/[\w/]+\.(?:py|json))", text))
+    assert named and paths
+    for name in sorted(named):
+        importlib.import_module(name)
+    assert [p for p in sorted(paths) if not (REPO / p).is_file()] == []

@@ -4,7 +4,7 @@ ipywidgets 8 sets no ARIA attributes of its own, and JupyterLab's command-mode s
 a focused radio button, checkbox, drop-down or button (`m` turns the cell into Markdown). So every
 course widget says, in Python, what each control is called and what it is:
 
-    from helpers import a11y
+    from helpers.core import a11y
     a11y.name(dropdown, "Category for: Chinese cultural values")   # a control's accessible name
     a11y.group(radio, "Which resource ...?")                        # a radio or checkbox group
     a11y.live(feedback_html)                                         # announced when it changes
