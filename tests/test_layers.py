@@ -175,3 +175,14 @@ def test_the_build_files_name_modules_that_exist():
     for name in sorted(named):
         importlib.import_module(name)
     assert [p for p in sorted(paths) if not (REPO / p).is_file()] == []
+
+
+def test_package_data_follows_the_files():
+    """Every data file the package reads at run time (templates, JSON settings) is in a wheel too."""
+    import tomllib
+
+    globs = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"]["helpers"]
+    shipped = {p for g in globs for p in PACKAGE.glob(g) if p.is_file()}
+    data = {p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix not in {".py", ".pyc", ".md"}}
+    assert data and sorted(p.relative_to(PACKAGE).as_posix() for p in data - shipped) == []
