@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 import warnings
 from pathlib import Path
 
 from .record import COURSE, SCHEMA, validate_record
+from ..core.files import write_atomic
 
 
 def answers_dir(folder: Path | str | None = None) -> Path:
@@ -27,22 +27,12 @@ def answers_dir(folder: Path | str | None = None) -> Path:
 
 
 def atomic_write_json(path: Path, obj) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(obj, fh, ensure_ascii=False, indent=1, sort_keys=True)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """The whole file replaced at once, on disk before the rename; a failed write keeps the old one."""
+    def dump(fh):
+        json.dump(obj, fh, ensure_ascii=False, indent=1, sort_keys=True)
+        fh.write("\n")
+
+    write_atomic(path, dump, newline=None, fsync=True)
 
 
 class AnswerStore:

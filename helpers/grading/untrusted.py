@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Callable, Iterable
+
+from ..core import files
 
 # Bidirectional controls and line/paragraph separators: they reorder or break what a line shows.
 _BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029\ufeff")
@@ -129,28 +130,4 @@ def write_atomic(path: Path, write: Callable[[object], None], *, newline: str | 
     """Write a text output through ``write(fh)`` into a temporary file beside ``path``, then rename
     it into place: the output is complete or absent (a failed write leaves no half file and
     removes an old one of the same name, which would no longer match this run)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", newline=newline, encoding="utf-8") as fh:
-            write(fh)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        try:
-            path.unlink()
-        except OSError:
-            pass
-        raise
-    return path
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    return files.write_atomic(path, write, newline=newline, remove_old_on_failure=True)

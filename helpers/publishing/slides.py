@@ -3,15 +3,11 @@ of reveal.js fetched once from the npm registry (integrity checked) and copied b
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import shutil
-import subprocess
-import tarfile
-import tempfile
 import time
 from pathlib import Path
 
+from ..core.npm import NpmPackageError, fetch_package
 from .nbexec import (
     COURSE_TITLE, PublishError, REVEAL_DIR, _exporter, course_notebooks, default_build,
     execute_notebook, notebook_title, offline_outputs
@@ -29,41 +25,14 @@ REVEAL_FILES = ("LICENSE", "dist/reveal.js", "dist/reveal.css", "dist/reset.css"
 
 # ------------------------------------------------------------------------------------ reveal.js
 
-def _npm() -> str:
-    npm = shutil.which("npm")
-    if not npm:
-        raise PublishError("the slides need reveal.js, fetched once with npm: install Node.js and npm "
-                           "(https://nodejs.org/), or put reveal.js-" + REVEAL_VERSION + ".tgz in _build/cache/npm/")
-    return npm
-
-
 def fetch_reveal(cache: Path | None = None) -> Path:
     """The pinned reveal.js, unpacked (its `package/` folder); fetched once with `npm pack` into
     `cache`/npm and checked against the pinned integrity hash."""
     cache = Path(cache or default_build() / "cache")
-    npm_dir = cache / "npm"
-    unpacked = npm_dir / f"reveal.js-{REVEAL_VERSION}"
-    if (unpacked / "package" / "dist" / "reveal.js").is_file():
-        return unpacked / "package"
-    npm_dir.mkdir(parents=True, exist_ok=True)
-    tgz = npm_dir / f"reveal.js-{REVEAL_VERSION}.tgz"
-    if not tgz.is_file():
-        proc = subprocess.run([_npm(), "pack", f"reveal.js@{REVEAL_VERSION}", "--pack-destination", str(npm_dir),
-                               "--silent"], capture_output=True, text=True, cwd=npm_dir)
-        if proc.returncode != 0 or not tgz.is_file():
-            raise PublishError(f"`npm pack reveal.js@{REVEAL_VERSION}` failed:\n{proc.stderr.strip()[-2000:]}")
-    algo, _, expected = REVEAL_INTEGRITY.partition("-")
-    digest = base64.b64encode(hashlib.new(algo, tgz.read_bytes()).digest()).decode()
-    if digest != expected:
-        tgz.unlink()
-        raise PublishError(f"{tgz.name} does not match the pinned integrity hash; deleted it, try again")
-    tmp = Path(tempfile.mkdtemp(prefix="reveal-", dir=npm_dir))
-    with tarfile.open(tgz) as tar:
-        tar.extractall(tmp, filter="data")
-    if unpacked.exists():
-        shutil.rmtree(unpacked)
-    tmp.rename(unpacked)
-    return unpacked / "package"
+    try:
+        return fetch_package("reveal.js", REVEAL_VERSION, REVEAL_INTEGRITY, cache / "npm", why="the slides")
+    except NpmPackageError as exc:
+        raise PublishError(str(exc)) from None
 
 
 def install_reveal(dest: Path, cache: Path | None = None) -> Path:

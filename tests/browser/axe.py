@@ -7,18 +7,14 @@ JupyterLab's.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
-import shutil
-import subprocess
 import sys
-import tarfile
-import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))  # run as a script by `make test`, before pytest
+from helpers.core.npm import fetch_package  # noqa: E402
 AXE_VERSION = "4.14.1"  # keep in step with AXE_VERSION in the Makefile
 AXE_INTEGRITY = "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
 CACHE = REPO / "_build" / "cache" / "npm"
@@ -30,33 +26,7 @@ COURSE_IN_LAB = ".jp-OutputArea-output, .jp-MarkdownOutput"
 
 def axe_script(cache: Path = CACHE) -> Path:
     """The pinned axe.min.js, fetched with npm the first time."""
-    unpacked = cache / f"axe-core-{AXE_VERSION}"
-    script = unpacked / "package" / "axe.min.js"
-    if script.is_file():
-        return script
-    cache.mkdir(parents=True, exist_ok=True)
-    tgz = cache / f"axe-core-{AXE_VERSION}.tgz"
-    if not tgz.is_file():
-        npm = shutil.which("npm")
-        if not npm:
-            raise RuntimeError("the accessibility tests need axe-core, fetched once with npm: install Node.js "
-                               f"and npm, or put axe-core-{AXE_VERSION}.tgz in {cache}")
-        proc = subprocess.run([npm, "pack", f"axe-core@{AXE_VERSION}", "--pack-destination", str(cache), "--silent"],
-                              capture_output=True, text=True, cwd=cache)
-        if proc.returncode != 0 or not tgz.is_file():
-            raise RuntimeError(f"`npm pack axe-core@{AXE_VERSION}` failed:\n{proc.stderr.strip()[-2000:]}")
-    algo, _, expected = AXE_INTEGRITY.partition("-")
-    digest = base64.b64encode(hashlib.new(algo, tgz.read_bytes()).digest()).decode()
-    if digest != expected:
-        tgz.unlink()
-        raise RuntimeError(f"{tgz.name} does not match the pinned integrity hash; deleted it, try again")
-    tmp = Path(tempfile.mkdtemp(prefix="axe-", dir=cache))
-    with tarfile.open(tgz) as tar:
-        tar.extractall(tmp, filter="data")
-    if unpacked.exists():
-        shutil.rmtree(unpacked)
-    tmp.rename(unpacked)
-    return script
+    return fetch_package("axe-core", AXE_VERSION, AXE_INTEGRITY, cache, why="the accessibility tests") / "axe.min.js"
 
 
 _RUN_JS = """async ([tags, courseSelector]) => {
