@@ -4,7 +4,6 @@ the widgets never write are not scored, special files are named. Cases: grading_
 from __future__ import annotations
 
 import csv
-import importlib.util
 import os
 import stat
 import subprocess
@@ -17,23 +16,10 @@ from helpers import ROOT
 from helpers.grading import synthetic
 from helpers.grading.cli import main
 
+from grading_support import H, read_csv
+
 HERE = Path(__file__).resolve().parent
 OUTPUTS = ["gradebook.csv", "canvas.csv", "moodle.csv", "submissions.csv", "freetext.csv", "items.csv", "errors.csv"]
-
-
-def _hostile():
-    spec = importlib.util.spec_from_file_location("make_hostile", HERE / "grading_corpus" / "make_hostile.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-H = _hostile()
-
-
-def read_csv(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 @pytest.fixture

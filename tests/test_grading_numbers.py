@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 from pathlib import Path
 
 import yaml
@@ -11,23 +10,10 @@ import yaml
 from helpers.grading import synthetic
 from helpers.grading.cli import main
 
+from grading_support import H, read_csv
+
 HERE = Path(__file__).resolve().parent
 SET = "01-soft-power"
-
-
-def _hostile():
-    spec = importlib.util.spec_from_file_location("make_hostile", HERE / "grading_corpus" / "make_hostile.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-H = _hostile()
-
-
-def read_csv(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 def number_bank(folder: Path) -> None:
