@@ -12,7 +12,6 @@ from helpers.grading.cli import main
 
 from grading_support import H, read_csv
 
-HERE = Path(__file__).resolve().parent
 SET = "01-soft-power"
 
 
