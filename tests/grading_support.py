@@ -1,5 +1,5 @@
-"""What the hostile-input grading tests share: the generator of hostile submissions, and reading
-an output CSV back."""
+"""What the grading-corpus tests share: loading a corpus generator from `grading_corpus/`, and
+reading an output CSV back."""
 from __future__ import annotations
 
 import csv
@@ -9,14 +9,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def _hostile():
-    spec = importlib.util.spec_from_file_location("make_hostile", HERE / "grading_corpus" / "make_hostile.py")
+def corpus_generator(name: str):
+    """`grading_corpus/<name>.py` as a module (the folder is data, not a package)."""
+    spec = importlib.util.spec_from_file_location(name, HERE / "grading_corpus" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-H = _hostile()
+H = corpus_generator("make_hostile")
 
 
 def read_csv(path: Path) -> list[dict]:

@@ -1,8 +1,6 @@
 """The bad-input corpus: every valid submission is graded, every bad file is reported with a reason."""
 from __future__ import annotations
 
-import csv
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -10,19 +8,11 @@ import pytest
 from helpers.grading import synthetic
 from helpers.grading.cli import main
 
-HERE = Path(__file__).resolve().parent
+from grading_support import corpus_generator, read_csv
 
 
 def _corpus_module():
-    spec = importlib.util.spec_from_file_location("make_corpus", HERE / "grading_corpus" / "make_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def read_csv(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+    return corpus_generator("make_corpus")
 
 
 @pytest.fixture(scope="module")
